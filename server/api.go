@@ -1,0 +1,134 @@
+package server
+
+import (
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"sokbo/feed"
+	"sokbo/feed/ingest"
+)
+
+// articleJSON is an article as the JSON API shows it: everything stored,
+// all highlights, and its link.
+type articleJSON struct {
+	*feed.Article
+	Link    string `json:"link"`
+	Summary string `json:"summary"`
+}
+
+func (s *Server) articleJSON(a *feed.Article) articleJSON {
+	ch := s.channel("", feed.JSON)
+	return articleJSON{Article: a, Link: ch.Link(a), Summary: feed.SummaryText(a.Summary(s.cfg.SummaryPoints))}
+}
+
+// acceptedTypes are the media types a posted document may be sent as. An
+// absent Content-Type is accepted too (curl --data-binary sends a form
+// type, which is accepted for the same reason).
+var acceptedTypes = map[string]bool{
+	"text/plain":                        true,
+	"text/markdown":                     true,
+	"text/x-markdown":                   true,
+	"text/html":                         true,
+	"text/yaml":                         true,
+	"application/yaml":                  true,
+	"application/x-yaml":                true,
+	"application/octet-stream":          true,
+	"application/x-www-form-urlencoded": true,
+}
+
+func checkContentType(h string) error {
+	if h == "" {
+		return nil
+	}
+	mt, params, err := mime.ParseMediaType(h)
+	if err != nil {
+		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: cannot parse " + quote(h)}
+	}
+	if !acceptedTypes[mt] {
+		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: " + mt + " is not accepted; send the document as text/markdown, text/html or text/plain"}
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: charset " + quote(cs) + " is not accepted; documents are UTF-8"}
+	}
+	return nil
+}
+
+// fileName is the posted file's base name, from Content-Disposition or the
+// ?filename= parameter; a Jekyll _posts name supplies date and slug.
+func fileName(r *http.Request) string {
+	if v := r.URL.Query().Get("filename"); v != "" {
+		return path.Base(v)
+	}
+	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil {
+		return path.Base(params["filename"])
+	}
+	return ""
+}
+
+func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		s.fail(w, r, &statusError{http.StatusUnauthorized, "Authorization: missing or wrong bearer token"})
+		return
+	}
+	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.ContentLength > s.cfg.MaxBody {
+		s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.MaxBody})
+		return
+	}
+	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := ingest.Parse(doc, ingest.Options{
+		BaseURL:  s.cfg.BaseURL,
+		Lang:     s.cfg.Lang,
+		Now:      s.cfg.Now,
+		FileName: fileName(r),
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	stored, created, err := s.store.Put(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code := http.StatusOK
+	if created {
+		code = http.StatusCreated
+		w.Header().Set("Location", s.cfg.BaseURL.JoinPath("api", "articles", stored.ID).String())
+		s.log.Info("article created", "id", stored.ID)
+	}
+	writeJSON(w, code, s.articleJSON(stored))
+}
+
+func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
+	a, err := s.store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.articleJSON(a))
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		s.fail(w, r, &statusError{http.StatusUnauthorized, "Authorization: missing or wrong bearer token"})
+		return
+	}
+	id := r.PathValue("id")
+	if err := s.store.Delete(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("article deleted", "id", id)
+	w.WriteHeader(http.StatusNoContent)
+}

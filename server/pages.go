@@ -1,0 +1,188 @@
+package server
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"sokbo/feed"
+)
+
+// pageHeaders are set on every HTML page: nothing external may run, and
+// the sanitized article markup may only load images.
+func pageHeaders(h http.Header) {
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+}
+
+type feedLink struct {
+	Type, Title, Href string
+}
+
+type listPage struct {
+	Lang, Title, Description string
+	Home                     string
+	Feeds                    []feedLink
+	Items                    []listItem
+}
+
+type listItem struct {
+	Title, Link, Date, Summary string
+	Categories                 []catLink
+}
+
+type catLink struct{ Name, Href string }
+
+type articlePage struct {
+	Lang, SiteTitle, Home string
+	Feeds                 []feedLink
+	A                     *feed.Article
+	Canonical             string
+	Published, Updated    string
+	Categories            []catLink
+	Summary               feed.Summary
+	Content               template.HTML
+}
+
+var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doctype html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{{- range .Feeds}}
+<link rel="alternate" type="{{.Type}}" title="{{.Title}}" href="{{.Href}}">
+{{- end}}
+<style>body{font:17px/1.6 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;word-break:keep-all}img{max-width:100%;height:auto}time,.meta{color:#666;font-size:.9em}li{margin:.3em 0}</style>
+{{end}}
+{{define "feeds"}}<p class="meta">Feeds: {{range $i, $f := .Feeds}}{{if $i}} · {{end}}<a href="{{$f.Href}}">{{$f.Title}}</a>{{end}}</p>{{end}}
+{{define "list"}}{{template "head" .}}<title>{{.Title}}</title>
+</head>
+<body>
+<header><h1><a href="{{.Home}}">{{.Title}}</a></h1>{{with .Description}}<p>{{.}}</p>{{end}}{{template "feeds" .}}</header>
+<main>
+{{- if not .Items}}<p>No articles yet.</p>{{end}}
+<ul>
+{{- range .Items}}
+<li><a href="{{.Link}}">{{.Title}}</a> <time>{{.Date}}</time>{{range .Categories}} <a class="meta" href="{{.Href}}">#{{.Name}}</a>{{end}}</li>
+{{- end}}
+</ul>
+</main>
+</body>
+</html>
+{{end}}
+{{define "article"}}{{template "head" .}}<title>{{.A.Title}} — {{.SiteTitle}}</title>
+<link rel="canonical" href="{{.Canonical}}">
+</head>
+<body>
+<header><p><a href="{{.Home}}">{{.SiteTitle}}</a></p></header>
+<article lang="{{.A.Lang}}">
+<h1>{{.A.Title}}</h1>
+<p class="meta"><time datetime="{{.Published}}">{{.Published}}</time>{{if ne .Published .Updated}} (updated <time datetime="{{.Updated}}">{{.Updated}}</time>){{end}}{{range .A.Authors}} · {{.}}{{end}}{{range .Categories}} · <a href="{{.Href}}">{{.Name}}</a>{{end}}</p>
+{{- if or .Summary.Text .Summary.Points}}
+<section class="summary">{{with .Summary.Text}}<p><strong>{{.}}</strong></p>{{end}}{{with .Summary.Points}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</section>
+{{- end}}
+{{.Content}}
+</article>
+{{template "feeds" .}}
+</body>
+</html>
+{{end}}`))
+
+func (s *Server) feedLinks(category string) []feedLink {
+	title := s.cfg.Title
+	if category != "" {
+		title += " — " + category
+	}
+	var out []feedLink
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		out = append(out, feedLink{
+			Type:  f.ContentType()[:len(f.ContentType())-len("; charset=utf-8")],
+			Title: title + " (" + map[feed.Format]string{feed.RSS: "RSS", feed.Atom: "Atom", feed.JSON: "JSON Feed"}[f] + ")",
+			Href:  s.feedURL(category, f),
+		})
+	}
+	return out
+}
+
+func (s *Server) categoryLinks(names []string) []catLink {
+	var out []catLink
+	for _, n := range names {
+		out = append(out, catLink{Name: n, Href: s.cfg.BaseURL.String() + "category/" + url.PathEscape(n) + "/"})
+	}
+	return out
+}
+
+func date(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, name string, data any) {
+	var buf bytes.Buffer
+	if err := pageTmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pageHeaders(w.Header())
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// handleIndex serves the latest headlines with links to every feed.
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	s.serveList(w, r, "")
+}
+
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request, category string) {
+	items, err := s.store.Latest(r.Context(), category, 0, s.cfg.FeedLimit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if category != "" {
+		category = displayName(category, items)
+	}
+	ch := s.channel(category, feed.RSS)
+	p := listPage{Lang: s.cfg.Lang, Title: ch.Title, Description: s.cfg.Description, Home: s.cfg.BaseURL.String(), Feeds: s.feedLinks(category)}
+	for _, a := range items {
+		p.Items = append(p.Items, listItem{
+			Title:      a.Title,
+			Link:       ch.Link(a),
+			Date:       a.Published.UTC().Format("2006-01-02 15:04"),
+			Categories: s.categoryLinks(a.Categories),
+		})
+	}
+	s.renderPage(w, r, "list", p)
+}
+
+// handlePage serves an article's readable page.
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	a, err := s.store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ch := s.channel("", feed.RSS)
+	p := articlePage{
+		Lang:       a.Lang,
+		SiteTitle:  s.cfg.Title,
+		Home:       s.cfg.BaseURL.String(),
+		Feeds:      s.feedLinks(""),
+		A:          a,
+		Canonical:  ch.Link(a),
+		Published:  date(a.Published),
+		Updated:    date(a.Updated),
+		Categories: s.categoryLinks(a.Categories),
+		Summary:    a.Summary(s.cfg.SummaryPoints),
+		// ContentHTML was sanitized when the article was ingested.
+		Content: template.HTML(a.ContentHTML),
+	}
+	if p.Lang == "" {
+		p.Lang = s.cfg.Lang
+	}
+	s.renderPage(w, r, "article", p)
+}

@@ -1,0 +1,154 @@
+// Package server is sokbo's HTTP interface: the ingest API, the feeds, the
+// article pages, and the one place where errors become HTTP statuses.
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"sokbo/feed"
+)
+
+// Store is what the server needs of storage. store.DB implements it.
+type Store interface {
+	Put(ctx context.Context, a *feed.Article) (*feed.Article, bool, error)
+	Get(ctx context.Context, id string) (*feed.Article, error)
+	Delete(ctx context.Context, id string) error
+	Latest(ctx context.Context, category string, offset, limit int) ([]*feed.Article, error)
+}
+
+// Config is the server's configuration; see config.example.yaml for the
+// meaning and defaults of each setting.
+type Config struct {
+	Title       string
+	Description string
+	// BaseURL is the public URL of the site, ending in "/".
+	BaseURL *url.URL
+	Lang    string
+	// Tokens are the bearer tokens allowed to post and delete articles.
+	Tokens []string
+	// FeedLimit is how many items a feed has by default; MaxFeedLimit the
+	// most that ?limit= may ask for.
+	FeedLimit    int
+	MaxFeedLimit int
+	// SummaryPoints is how many highlighted sentences a summary shows.
+	SummaryPoints int
+	// MaxBody is the largest document accepted, in bytes.
+	MaxBody int64
+	// TTL is the RSS <ttl> in minutes; 0 omits it.
+	TTL int
+	// Version names the build in <generator>.
+	Version string
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+// Server serves sokbo's HTTP interface.
+type Server struct {
+	cfg   Config
+	store Store
+	mux   *http.ServeMux
+	log   *slog.Logger
+}
+
+// New returns a server over st. Zero settings in cfg get their defaults.
+func New(cfg Config, st Store) *Server {
+	if cfg.FeedLimit <= 0 {
+		cfg.FeedLimit = 50
+	}
+	if cfg.MaxFeedLimit <= 0 {
+		cfg.MaxFeedLimit = 500
+	}
+	if cfg.FeedLimit > cfg.MaxFeedLimit {
+		cfg.FeedLimit = cfg.MaxFeedLimit
+	}
+	if cfg.SummaryPoints < 0 {
+		cfg.SummaryPoints = 0
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.Title == "" {
+		cfg.Title = "sokbo"
+	}
+	if cfg.Lang == "" {
+		cfg.Lang = "ko"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = &url.URL{Scheme: "http", Host: "127.0.0.1:8080", Path: "/"}
+	}
+	if !strings.HasSuffix(cfg.BaseURL.Path, "/") {
+		u := *cfg.BaseURL
+		u.Path += "/"
+		cfg.BaseURL = &u
+	}
+	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("POST /api/articles", s.handlePost)
+	s.mux.HandleFunc("GET /api/articles/{id}", s.handleGetArticle)
+	s.mux.HandleFunc("DELETE /api/articles/{id}", s.handleDelete)
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		s.mux.HandleFunc("GET /feed."+f.Ext(), func(w http.ResponseWriter, r *http.Request) {
+			s.serveFeed(w, r, f, "")
+		})
+	}
+	s.mux.HandleFunc("GET /category/{path...}", s.handleCategory)
+	s.mux.HandleFunc("GET /articles/{id}", s.handlePage)
+	s.mux.HandleFunc("GET /{$}", s.handleIndex)
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// authorized reports whether r carries one of the configured tokens,
+// compared in constant time.
+func (s *Server) authorized(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	tok = strings.TrimSpace(tok)
+	match := 0
+	for _, t := range s.cfg.Tokens {
+		if t != "" {
+			match |= subtle.ConstantTimeCompare([]byte(tok), []byte(t))
+		}
+	}
+	return match == 1
+}
+
+// feedURL is the URL of a feed: the site's (category "") or a category's.
+func (s *Server) feedURL(category string, f feed.Format) string {
+	return s.cfg.BaseURL.String() + feedPath(category, f)
+}
+
+// feedPath is a feed's path relative to the base URL, with the category
+// percent-encoded as one segment ("/" becomes %2F).
+func feedPath(category string, f feed.Format) string {
+	if category == "" {
+		return "feed." + f.Ext()
+	}
+	return "category/" + url.PathEscape(category) + "/feed." + f.Ext()
+}

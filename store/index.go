@@ -1,0 +1,105 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sokbo/feed"
+)
+
+// The range of times UnixNano can represent (years 1678 to 2262). Times
+// outside it are clamped for the index key; the article keeps its own.
+var (
+	minKeyTime = time.Unix(0, math.MinInt64)
+	maxKeyTime = time.Unix(0, math.MaxInt64)
+)
+
+// timeKey returns the index key of an article published at t: 8 bytes of
+// big-endian uint64(t.UnixNano()) ^ 1<<63, which sort as times do, then id.
+func timeKey(t time.Time, id string) []byte {
+	var ns int64
+	switch {
+	case t.Before(minKeyTime):
+		ns = math.MinInt64
+	case t.After(maxKeyTime):
+		ns = math.MaxInt64
+	default:
+		ns = t.UnixNano()
+	}
+	k := make([]byte, 8, 8+len(id))
+	binary.BigEndian.PutUint64(k, uint64(ns)^1<<63)
+	return append(k, id...)
+}
+
+// keyTime returns the time encoded in an index key, for messages.
+func keyTime(k []byte) string {
+	if len(k) < 8 {
+		return "?"
+	}
+	ns := int64(binary.BigEndian.Uint64(k) ^ 1<<63)
+	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+}
+
+// categoryKeys returns the distinct, non-empty feed.CategoryKey forms of
+// names, in first-seen order.
+func categoryKeys(names []string) []string {
+	var keys []string
+	seen := make(map[string]bool, len(names))
+	for _, name := range names {
+		k := feed.CategoryKey(name)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// putIndex writes a's entries in the time index and its category indexes.
+func putIndex(tx *bolt.Tx, a *feed.Article) error {
+	tk := timeKey(a.Published, a.ID)
+	if err := tx.Bucket(bucketTime).Put(tk, []byte{}); err != nil {
+		return fmt.Errorf("write time index: %w", err)
+	}
+	cats := tx.Bucket(bucketCats)
+	for _, cat := range categoryKeys(a.Categories) {
+		b, err := cats.CreateBucketIfNotExists([]byte(cat))
+		if err != nil {
+			return fmt.Errorf("create category %q: %w", cat, err)
+		}
+		if err := b.Put(tk, []byte{}); err != nil {
+			return fmt.Errorf("write category %q index: %w", cat, err)
+		}
+	}
+	return nil
+}
+
+// deleteIndex removes a's entries from the time index and its category
+// indexes, and drops category buckets it leaves empty.
+func deleteIndex(tx *bolt.Tx, a *feed.Article) error {
+	tk := timeKey(a.Published, a.ID)
+	if err := tx.Bucket(bucketTime).Delete(tk); err != nil {
+		return fmt.Errorf("delete time index entry: %w", err)
+	}
+	cats := tx.Bucket(bucketCats)
+	for _, cat := range categoryKeys(a.Categories) {
+		b := cats.Bucket([]byte(cat))
+		if b == nil {
+			continue
+		}
+		if err := b.Delete(tk); err != nil {
+			return fmt.Errorf("delete category %q index entry: %w", cat, err)
+		}
+		if k, _ := b.Cursor().First(); k == nil {
+			if err := cats.DeleteBucket([]byte(cat)); err != nil {
+				return fmt.Errorf("drop empty category %q: %w", cat, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,436 @@
+// Package store keeps sokbo's articles in a bbolt file: each article as
+// JSON under its id, plus a time index for the site feed and one time index
+// per category, all written in the same transaction as the article they
+// point to. It is the only package that imports bbolt.
+//
+// Layout:
+//
+//	items              id → JSON of feed.Article
+//	time               timeKey(Published) ‖ id → empty
+//	cats/<CategoryKey> timeKey(Published) ‖ id → empty
+//
+// A time key is the big-endian uint64(Published.UnixNano()) ^ 1<<63, so that
+// byte order is time order (pre-1970 included); the id that follows makes
+// the key unique and breaks ties. Walking an index backwards from its last
+// key yields the newest articles first, at a cost proportional to the
+// number of entries read, not to the size of the store.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sokbo/feed"
+)
+
+// Bucket names.
+var (
+	bucketItems = []byte("items")
+	bucketTime  = []byte("time")
+	bucketCats  = []byte("cats")
+)
+
+// defaultTimeout bounds the wait for the file lock when Options.Timeout is
+// zero: another process holding the file makes Open fail instead of hang.
+const defaultTimeout = time.Second
+
+// Options configures Open. The zero value is usable.
+type Options struct {
+	// Timeout is how long Open waits for the file lock held by another
+	// process; zero means one second.
+	Timeout time.Duration
+	// Now is the clock used for the Updated time of an update without a
+	// given updated date; nil means time.Now.
+	Now func() time.Time
+	// ReadOnly opens an existing file with a shared lock; writes then fail.
+	ReadOnly bool
+}
+
+// DB is an open article store. It is safe for concurrent use.
+type DB struct {
+	bolt *bolt.DB
+	now  func() time.Time
+}
+
+// Open opens the store at path, creating the file (mode 0600), its parent
+// directory (0755) and the buckets if needed. A read-only store must
+// already exist.
+func Open(path string, opt Options) (*DB, error) {
+	timeout := opt.Timeout
+	if timeout == 0 {
+		timeout = defaultTimeout
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if opt.ReadOnly {
+		err = bdb.View(func(tx *bolt.Tx) error {
+			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats} {
+				if tx.Bucket(name) == nil {
+					return fmt.Errorf("missing bucket %q", name)
+				}
+			}
+			return nil
+		})
+	} else {
+		err = bdb.Update(func(tx *bolt.Tx) error {
+			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return fmt.Errorf("create bucket %q: %w", name, err)
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return &DB{bolt: bdb, now: now}, nil
+}
+
+// Close closes the store; it waits for running transactions to finish.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// Put stores a, creating it or updating the article with the same ID, and
+// writes its index entries in the same transaction. It returns the article
+// as stored and whether it was created.
+//
+// Re-putting an article whose Hash equals the stored one writes nothing and
+// returns the stored article. An update keeps the stored GUID, keeps the
+// stored Published unless a.DateSet, and sets Updated to a.Updated if
+// a.UpdatedSet, else to the clock. A new article must carry its GUID; its
+// Updated is a.Updated if a.UpdatedSet, else Published. Updated is never
+// before Published. Put does not modify *a.
+func (db *DB) Put(ctx context.Context, a *feed.Article) (stored *feed.Article, created bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	if a == nil {
+		return nil, false, errors.New("put article: nil article")
+	}
+	if a.ID == "" {
+		return nil, false, errors.New("put article: empty id")
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		items := tx.Bucket(bucketItems)
+		id := []byte(a.ID)
+
+		var old *feed.Article
+		if v := items.Get(id); v != nil {
+			old = new(feed.Article)
+			if err := json.Unmarshal(v, old); err != nil {
+				return fmt.Errorf("decode stored article: %w", err)
+			}
+			// An empty hash says nothing about the content, so it never
+			// makes a put a no-op.
+			if old.Hash != "" && old.Hash == a.Hash {
+				stored, created = old, false
+				return nil
+			}
+		}
+
+		// A shallow copy is enough: only scalar fields change, and the
+		// slices are read, never written.
+		n := *a
+		if old == nil {
+			if n.GUID == "" {
+				return errors.New("new article without guid")
+			}
+			if !n.UpdatedSet {
+				n.Updated = n.Published
+			}
+		} else {
+			n.GUID = old.GUID
+			if !n.DateSet {
+				n.Published = old.Published
+			}
+			if !n.UpdatedSet {
+				n.Updated = db.now()
+			}
+		}
+		if n.Updated.Before(n.Published) {
+			n.Updated = n.Published
+		}
+
+		v, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("encode article: %w", err)
+		}
+		if old != nil {
+			if err := deleteIndex(tx, old); err != nil {
+				return err
+			}
+		}
+		if err := items.Put(id, v); err != nil {
+			return fmt.Errorf("write item: %w", err)
+		}
+		if err := putIndex(tx, &n); err != nil {
+			return err
+		}
+		// Return what a later Get returns: the stored JSON decoded (times
+		// lose their monotonic reading and may change location).
+		stored = new(feed.Article)
+		if err := json.Unmarshal(v, stored); err != nil {
+			return fmt.Errorf("decode article: %w", err)
+		}
+		created = old == nil
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("put article %q: %w", a.ID, err)
+	}
+	return stored, created, nil
+}
+
+// Get returns the article with the given id, or an error wrapping
+// feed.ErrNotFound.
+func (db *DB) Get(ctx context.Context, id string) (*feed.Article, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var a *feed.Article
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketItems).Get([]byte(id))
+		if v == nil {
+			return feed.ErrNotFound
+		}
+		a = new(feed.Article)
+		if err := json.Unmarshal(v, a); err != nil {
+			return fmt.Errorf("decode: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get article %q: %w", id, err)
+	}
+	return a, nil
+}
+
+// Delete removes the article with the given id and all its index entries,
+// or returns an error wrapping feed.ErrNotFound.
+func (db *DB) Delete(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		items := tx.Bucket(bucketItems)
+		v := items.Get([]byte(id))
+		if v == nil {
+			return feed.ErrNotFound
+		}
+		var old feed.Article
+		if err := json.Unmarshal(v, &old); err != nil {
+			return fmt.Errorf("decode stored article: %w", err)
+		}
+		if err := deleteIndex(tx, &old); err != nil {
+			return err
+		}
+		if err := items.Delete([]byte(id)); err != nil {
+			return fmt.Errorf("delete item: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete article %q: %w", id, err)
+	}
+	return nil
+}
+
+// Latest returns up to limit articles, newest Published first (ties broken
+// by id, descending), after skipping the offset newest. With category ""
+// it reads the site feed; otherwise only the articles filed under a
+// category with the same feed.CategoryKey. A category without articles
+// gives an empty list, not an error. The cost is O(offset+limit).
+func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([]*feed.Article, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if offset < 0 || limit < 0 {
+		return nil, fmt.Errorf("latest %q: negative offset %d or limit %d", category, offset, limit)
+	}
+	out := make([]*feed.Article, 0, min(limit, 1000))
+	if limit == 0 {
+		return out, nil
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var index *bolt.Bucket
+		if category == "" {
+			index = tx.Bucket(bucketTime)
+		} else {
+			key := feed.CategoryKey(category)
+			if key == "" {
+				return nil
+			}
+			index = tx.Bucket(bucketCats).Bucket([]byte(key))
+		}
+		if index == nil {
+			return nil
+		}
+		items := tx.Bucket(bucketItems)
+		c := index.Cursor()
+		k, _ := c.Last()
+		for i := 0; i < offset && k != nil; i++ {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && len(out) < limit; k, _ = c.Prev() {
+			if len(k) <= 8 {
+				return fmt.Errorf("malformed index key %x", k)
+			}
+			id := k[8:]
+			v := items.Get(id)
+			if v == nil {
+				return fmt.Errorf("index entry %x: no article %q", k, id)
+			}
+			a := new(feed.Article)
+			if err := json.Unmarshal(v, a); err != nil {
+				return fmt.Errorf("decode article %q: %w", id, err)
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("latest %q: %w", category, err)
+	}
+	return out, nil
+}
+
+// Check verifies the store's consistency: every index entry points to an
+// existing article whose Published and categories put it there, and every
+// article is in all its indexes. It returns one line per problem, none
+// when the store is sound. It reads the whole store in one transaction,
+// which is a maintenance cost, not a per-request one.
+func (db *DB) Check(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var problems []string
+	report := func(format string, args ...any) {
+		problems = append(problems, fmt.Sprintf(format, args...))
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		// The index entries every article should have, built from the items.
+		wantTime := map[string]string{}            // time key → id
+		wantCats := map[string]map[string]string{} // category key → time key → id
+		n := 0
+		err := tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
+			if n++; n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if v == nil {
+				report("items: %q is a bucket, not an article", k)
+				return nil
+			}
+			var a feed.Article
+			if err := json.Unmarshal(v, &a); err != nil {
+				report("items: article %q: cannot decode: %v", k, err)
+				return nil
+			}
+			if a.ID != string(k) {
+				report("items: article stored under %q has id %q", k, a.ID)
+			}
+			tk := string(timeKey(a.Published, string(k)))
+			wantTime[tk] = string(k)
+			for _, cat := range categoryKeys(a.Categories) {
+				if wantCats[cat] == nil {
+					wantCats[cat] = map[string]string{}
+				}
+				wantCats[cat][tk] = string(k)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		items := tx.Bucket(bucketItems)
+
+		checkIndex(tx.Bucket(bucketTime), items, "time index", wantTime, report)
+
+		cats := tx.Bucket(bucketCats)
+		err = cats.ForEach(func(k, v []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if v != nil {
+				report("cats: %q is a value, not a category bucket", k)
+				return nil
+			}
+			name := string(k)
+			checkIndex(cats.Bucket(k), items, fmt.Sprintf("category %q", name), wantCats[name], report)
+			delete(wantCats, name)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for name, want := range wantCats {
+			for tk, id := range want {
+				report("category %q: missing entry for article %q (published %s)", name, id, keyTime([]byte(tk)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("check store: %w", err)
+	}
+	slices.Sort(problems) // map order would make the report vary
+	return problems, nil
+}
+
+// checkIndex compares the entries of index with want (time key → id),
+// reporting entries that should not be there and entries that are missing.
+func checkIndex(index, items *bolt.Bucket, where string, want map[string]string, report func(string, ...any)) {
+	seen := make(map[string]bool, len(want))
+	c := index.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		switch {
+		case v == nil:
+			report("%s: nested bucket %q", where, k)
+			continue
+		case len(k) <= 8:
+			report("%s: malformed key %x", where, k)
+			continue
+		}
+		id := string(k[8:])
+		if _, ok := want[string(k)]; ok {
+			seen[string(k)] = true
+			continue
+		}
+		if items.Get(k[8:]) == nil {
+			report("%s: entry for missing article %q (published %s)", where, id, keyTime(k))
+		} else {
+			report("%s: stale entry for article %q (published %s): the article does not belong there", where, id, keyTime(k))
+		}
+	}
+	for tk, id := range want {
+		if !seen[tk] {
+			report("%s: missing entry for article %q (published %s)", where, id, keyTime([]byte(tk)))
+		}
+	}
+}
