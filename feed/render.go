@@ -229,13 +229,13 @@ type atomLink struct {
 }
 
 // rssItem extends feeds.RssItem with what the generic item lacks: several
-// categories, dc:creator for names without e-mail, the image as
+// categories, dc:creator for names without e-mail (RSS <author> wants an e-mail), the image as
 // media:content, and content:encoded as escaped text instead of a CDATA
 // section.
 type rssItem struct {
 	feeds.RssItem
 	Categories []string      `xml:"category"`
-	Creators   []string      `xml:"dc:creator"`
+	Creator    string        `xml:"dc:creator,omitempty"`
 	Encoded    string        `xml:"content:encoded,omitempty"`
 	Media      *mediaContent `xml:"media:content"`
 }
@@ -273,8 +273,10 @@ func WriteRSS(w io.Writer, c *Channel, items []*Article) error {
 				PubDate:     a.Published.UTC().Format(time.RFC1123Z),
 			},
 			Categories: cleanAll(terms(a)),
-			Creators:   cleanAll(a.Authors),
-			Encoded:    Clean(a.ContentHTML),
+			// One dc:creator naming everyone: readers (gofeed, feedparser)
+			// show only the first of several.
+			Creator: strings.Join(cleanAll(a.Authors), ", "),
+			Encoded: Clean(a.ContentHTML),
 		}
 		if a.Image != "" {
 			it.Media = &mediaContent{URL: a.Image, Type: imageType(a.Image), Medium: "image"}

@@ -68,6 +68,10 @@ func putIndex(tx *bolt.Tx, a *feed.Article) error {
 	}
 	cats := tx.Bucket(bucketCats)
 	for _, cat := range categoryKeys(a.Categories) {
+		// bbolt does not check the length of bucket names as it does keys.
+		if len(cat) > bolt.MaxKeySize {
+			return fmt.Errorf("category %.20q…: name longer than %d bytes", cat, bolt.MaxKeySize)
+		}
 		b, err := cats.CreateBucketIfNotExists([]byte(cat))
 		if err != nil {
 			return fmt.Errorf("create category %q: %w", cat, err)

@@ -42,6 +42,10 @@ var (
 // zero: another process holding the file makes Open fail instead of hang.
 const defaultTimeout = time.Second
 
+// maxIDLen is the longest id whose index key (8 bytes of time, then the
+// id) bbolt accepts.
+const maxIDLen = bolt.MaxKeySize - 8
+
 // Options configures Open. The zero value is usable.
 type Options struct {
 	// Timeout is how long Open waits for the file lock held by another
@@ -134,6 +138,9 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (stored *feed.Article, c
 	}
 	if a.ID == "" {
 		return nil, false, errors.New("put article: empty id")
+	}
+	if len(a.ID) > maxIDLen {
+		return nil, false, fmt.Errorf("put article %.20q…: id longer than %d bytes", a.ID, maxIDLen)
 	}
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		items := tx.Bucket(bucketItems)

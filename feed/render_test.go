@@ -1,0 +1,273 @@
+package feed_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mmcdole/gofeed"
+
+	"sokbo/feed"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func channel(t testing.TB, f feed.Format) *feed.Channel {
+	t.Helper()
+	base, err := url.Parse("https://news.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &feed.Channel{
+		Title:       "속보 <Breaking> & ]]> news",
+		Description: "Breaking news",
+		BaseURL:     base,
+		HomeURL:     base.String(),
+		SelfURL:     base.String() + "feed." + f.Ext(),
+		FeedID:      base.String() + "feed.atom",
+		Lang:        "ko",
+		Author:      "sokbo",
+		TTL:         5,
+		Points:      2,
+		Generator:   "sokbo test",
+	}
+}
+
+func articles() []*feed.Article {
+	pub := time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
+	return []*feed.Article{
+		{
+			ID:          "2026-11-24-대통령실-발표",
+			GUID:        "tag:news.example.com,2026-11-24:2026-11-24-%EB%8C%80",
+			Title:       "대통령실 <발표> & \"]]>\" \x0b끝",
+			Authors:     []string{"김기자", "Jane Doe"},
+			Categories:  []string{"News", "경제/산업"},
+			Tags:        []string{"news", "한미동맹"},
+			Lang:        "ko",
+			Image:       "https://news.example.com/assets/img/a.jpg",
+			Excerpt:     "요약 <문장> & 설명.",
+			Highlights:  []string{"첫 문장입니다.", "둘째 문장입니다.", "셋째는 요약에 없습니다."},
+			ContentHTML: "<p>본문 <b>강조</b> \x01끝</p>",
+			Published:   pub,
+			Updated:     pub.Add(time.Hour),
+		},
+		{
+			ID:          "plain",
+			GUID:        "tag:news.example.com,2026-11-23:plain",
+			Title:       "Lead only",
+			URL:         "https://elsewhere.example.org/story",
+			Lead:        "The first paragraph.",
+			ContentHTML: "<p>The first paragraph.</p>",
+			Published:   pub.Add(-24 * time.Hour),
+			Updated:     pub.Add(-24 * time.Hour),
+		},
+	}
+}
+
+func render(t testing.TB, f feed.Format, items []*feed.Article) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := feed.Write(&buf, f, channel(t, f), items); err != nil {
+		t.Fatalf("render %s: %v", f.Ext(), err)
+	}
+	return buf.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		for name, items := range map[string][]*feed.Article{"feed": articles(), "empty": nil} {
+			t.Run(name+"."+f.Ext(), func(t *testing.T) {
+				got := render(t, f, items)
+				golden := filepath.Join("testdata", name+"."+f.Ext())
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./feed -update)", err)
+				}
+				if diff := cmp.Diff(string(want), string(got)); diff != "" {
+					t.Errorf("%s differs from golden (-want +got):\n%s", golden, diff)
+				}
+			})
+		}
+	}
+}
+
+// wellFormed checks that b is XML 1.0 that encoding/xml reads to the end.
+func wellFormed(t testing.TB, b []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("not well-formed: %v\n%s", err, b)
+		}
+	}
+}
+
+// TestParsedByGofeed reads each format back with a third-party parser.
+func TestParsedByGofeed(t *testing.T) {
+	want := articles()
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		t.Run(f.Ext(), func(t *testing.T) {
+			b := render(t, f, want)
+			if f != feed.JSON {
+				wellFormed(t, b)
+			}
+			got, err := gofeed.NewParser().ParseString(string(b))
+			if err != nil {
+				t.Fatalf("gofeed: %v", err)
+			}
+			if got.Title != "속보 <Breaking> & ]]> news" {
+				t.Errorf("feed title = %q", got.Title)
+			}
+			if got.Language != "ko" {
+				t.Errorf("language = %q, want ko", got.Language)
+			}
+			if len(got.Items) != 2 {
+				t.Fatalf("%d items, want 2", len(got.Items))
+			}
+			it := got.Items[0]
+			// The vertical tab is stripped: XML 1.0 forbids it.
+			if want := "대통령실 <발표> & \"]]>\" 끝"; it.Title != want {
+				t.Errorf("title = %q, want %q", it.Title, want)
+			}
+			if it.GUID != want[0].GUID {
+				t.Errorf("guid = %q, want %q", it.GUID, want[0].GUID)
+			}
+			if want := "https://news.example.com/articles/2026-11-24-%EB%8C%80%ED%86%B5%EB%A0%B9%EC%8B%A4-%EB%B0%9C%ED%91%9C"; it.Link != want {
+				t.Errorf("link = %q, want %q", it.Link, want)
+			}
+			if got.Items[1].Link != "https://elsewhere.example.org/story" {
+				t.Errorf("second link = %q, want the article's own url", got.Items[1].Link)
+			}
+			if diff := cmp.Diff([]string{"News", "경제/산업", "한미동맹"}, it.Categories); diff != "" {
+				t.Errorf("categories (-want +got):\n%s", diff)
+			}
+			if it.PublishedParsed == nil || !it.PublishedParsed.Equal(want[0].Published) {
+				t.Errorf("published = %v, want %v", it.PublishedParsed, want[0].Published)
+			}
+			if f != feed.RSS && (it.UpdatedParsed == nil || !it.UpdatedParsed.Equal(want[0].Updated)) {
+				t.Errorf("updated = %v, want %v", it.UpdatedParsed, want[0].Updated)
+			}
+			if it.Image == nil && !hasImage(it) {
+				t.Errorf("no image found in %+v", it)
+			}
+			for _, s := range []string{"요약 <문장> & 설명.", "첫 문장입니다.", "둘째 문장입니다."} {
+				if !strings.Contains(it.Description, s) && !strings.Contains(it.Description, htmlEscape(s)) {
+					t.Errorf("summary %q lacks %q", it.Description, s)
+				}
+			}
+			if strings.Contains(it.Description, "셋째") {
+				t.Errorf("summary %q has more than Points=2 highlights", it.Description)
+			}
+			if !strings.Contains(it.Content, "<b>강조</b>") || strings.ContainsRune(it.Content, 1) {
+				t.Errorf("content = %q", it.Content)
+			}
+			if got.Items[1].Description == "" || !strings.Contains(got.Items[1].Description, "The first paragraph.") {
+				t.Errorf("lead-only summary = %q", got.Items[1].Description)
+			}
+			var names []string
+			for _, a := range it.Authors {
+				names = append(names, a.Name)
+			}
+			wantNames := []string{"김기자", "Jane Doe"}
+			if f == feed.RSS {
+				wantNames = []string{"김기자, Jane Doe"}
+			}
+			if diff := cmp.Diff(wantNames, names); diff != "" {
+				t.Errorf("authors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
+}
+
+func hasImage(it *gofeed.Item) bool {
+	for _, e := range it.Enclosures {
+		if e.URL == "https://news.example.com/assets/img/a.jpg" {
+			return true
+		}
+	}
+	if m, ok := it.Extensions["media"]["content"]; ok && len(m) > 0 {
+		return m[0].Attrs["url"] == "https://news.example.com/assets/img/a.jpg"
+	}
+	return false
+}
+
+func TestEmptyFeeds(t *testing.T) {
+	b := render(t, feed.JSON, nil)
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	items, ok := v["items"].([]any)
+	if !ok || len(items) != 0 {
+		t.Errorf("items = %#v, want an empty array (JSON Feed requires it)", v["items"])
+	}
+	if v["version"] != feed.JSONFeedVersion {
+		t.Errorf("version = %v", v["version"])
+	}
+	for _, f := range []feed.Format{feed.RSS, feed.Atom} {
+		b := render(t, f, nil)
+		wellFormed(t, b)
+		if _, err := gofeed.NewParser().ParseString(string(b)); err != nil {
+			t.Errorf("%s: gofeed: %v", f.Ext(), err)
+		}
+	}
+	if !bytes.Contains(render(t, feed.Atom, nil), []byte("<updated>1970-01-01T00:00:00Z</updated>")) {
+		t.Errorf("empty Atom feed lacks a stable <updated>")
+	}
+}
+
+func TestClean(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":            "plain",
+		"a\x00b\x0bc\x1fd": "abcd",
+		"tab\tnl\ncr\r":    "tab\tnl\ncr\r",
+		"\uFFFE\uFFFFx":    "x",
+		"bad\xffutf8":      "bad\uFFFDutf8",
+		"한글 🙂":             "한글 🙂",
+	} {
+		if got := feed.Clean(in); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSummary(t *testing.T) {
+	a := &feed.Article{Excerpt: "ex", Highlights: []string{"a", "b", "c"}, Lead: "lead"}
+	if diff := cmp.Diff(feed.Summary{Text: "ex", Points: []string{"a", "b"}}, a.Summary(2)); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	if got := feed.SummaryHTML(a.Summary(1)); got != "<p>ex</p><ul><li>a</li></ul>" {
+		t.Errorf("SummaryHTML = %q", got)
+	}
+	b := &feed.Article{Lead: "lead"}
+	if got := b.Summary(5); got.Text != "lead" || len(got.Points) != 0 {
+		t.Errorf("lead fallback = %+v", got)
+	}
+	c := &feed.Article{Highlights: []string{"h"}, Lead: "lead"}
+	if got := c.Summary(5); got.Text != "" {
+		t.Errorf("lead used although there are highlights: %+v", got)
+	}
+}

@@ -1,0 +1,426 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"sokbo/server"
+	"sokbo/store"
+)
+
+const token = "test-token"
+
+type env struct {
+	URL  string
+	Base *url.URL
+	DB   *store.DB
+	path string
+	t    testing.TB
+}
+
+// start runs a real server on 127.0.0.1 over a bbolt file in a temp dir.
+func start(t testing.TB) *env {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sokbo.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{DB: db, path: path, t: t}
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(func() { ts.Close(); db.Close() })
+	e.URL = ts.URL
+	e.Base, _ = url.Parse(ts.URL + "/")
+	h = server.New(server.Config{
+		Title:         "sokbo test",
+		BaseURL:       e.Base,
+		Lang:          "ko",
+		Tokens:        []string{token},
+		SummaryPoints: 5,
+		MaxBody:       64 << 10,
+	}, db)
+	return e
+}
+
+func seed(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "seed.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+type resp struct {
+	Code   int
+	Header http.Header
+	Body   []byte
+}
+
+func (e *env) do(method, path string, body []byte, hdr ...string) resp {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.URL+path, bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp{res.StatusCode, res.Header, b}
+}
+
+func (e *env) post(doc []byte, hdr ...string) resp {
+	e.t.Helper()
+	return e.do("POST", "/api/articles", doc, append([]string{"Authorization", "Bearer " + token, "Content-Type", "text/markdown; charset=utf-8"}, hdr...)...)
+}
+
+type article struct {
+	ID         string    `json:"id"`
+	GUID       string    `json:"guid"`
+	Title      string    `json:"title"`
+	Categories []string  `json:"categories"`
+	Highlights []string  `json:"highlights"`
+	Image      string    `json:"image"`
+	Excerpt    string    `json:"excerpt"`
+	Link       string    `json:"link"`
+	Published  time.Time `json:"published"`
+	Updated    time.Time `json:"updated"`
+}
+
+func decode(t testing.TB, b []byte) article {
+	t.Helper()
+	var a article
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+	return a
+}
+
+// The seed's first highlighted sentences, widened to whole sentences.
+var seedSentences = []string{
+	"대통령실은 조 바이든 대통령이 대선 후보직을 전격 사퇴한 것과 관련하여 양국 간 긴밀한 협력은 지속적으로 유지될 것이라는 입장을 밝혔습니다.",
+	"대통령실 관계자는 한미 동맹에 대한 미국 내 지지는 초당적이라고 강조했습니다.",
+	"우리 정부는 이와 같은 초당적 지지를 활용하여 동맹을 더욱 강화할 계획입니다.",
+}
+
+const seedExcerpt = "한미 동맹의 미국 내 지지는 초당적이라는 대통령실의 발언이 주목받고 있다."
+
+// TestSeedEndToEnd posts the seed article to a real server and reads all
+// three feeds back with gofeed.
+func TestSeedEndToEnd(t *testing.T) {
+	e := start(t)
+	r := e.post(seed(t))
+	if r.Code != http.StatusCreated {
+		t.Fatalf("POST seed: %d %s", r.Code, r.Body)
+	}
+	a := decode(t, r.Body)
+	if a.ID == "" || a.GUID == "" {
+		t.Fatalf("stored article lacks id or guid: %s", r.Body)
+	}
+	if loc := r.Header.Get("Location"); loc != e.Base.JoinPath("api", "articles", a.ID).String() {
+		t.Errorf("Location = %q", loc)
+	}
+	if len(a.Highlights) < len(seedSentences) {
+		t.Fatalf("%d highlights: %q", len(a.Highlights), a.Highlights)
+	}
+	for i, s := range seedSentences {
+		if a.Highlights[i] != s {
+			t.Errorf("highlight %d = %q, want %q", i, a.Highlights[i], s)
+		}
+	}
+	wantImage := e.URL + "/assets/img/newsdao_breakingnews.jpg"
+
+	// The public JSON API shows the same, with all highlights.
+	g := e.do("GET", "/api/articles/"+url.PathEscape(a.ID), nil)
+	if g.Code != 200 || len(decode(t, g.Body).Highlights) != len(a.Highlights) {
+		t.Fatalf("GET article: %d %s", g.Code, g.Body)
+	}
+
+	for _, tc := range []struct{ path, ctype string }{
+		{"/feed.rss", "application/rss+xml; charset=utf-8"},
+		{"/feed.atom", "application/atom+xml; charset=utf-8"},
+		{"/feed.json", "application/feed+json; charset=utf-8"},
+		{"/category/News/feed.rss", "application/rss+xml; charset=utf-8"},
+		{"/category/news/feed.atom", "application/atom+xml; charset=utf-8"},
+		{"/category/News/feed.json", "application/feed+json; charset=utf-8"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			r := e.do("GET", tc.path, nil)
+			if r.Code != 200 {
+				t.Fatalf("GET %s: %d %s", tc.path, r.Code, r.Body)
+			}
+			if got := r.Header.Get("Content-Type"); got != tc.ctype {
+				t.Errorf("Content-Type = %q, want %q", got, tc.ctype)
+			}
+			if !strings.HasSuffix(tc.path, ".json") {
+				wellFormed(t, r.Body)
+			}
+			f, err := gofeed.NewParser().ParseString(string(r.Body))
+			if err != nil {
+				t.Fatalf("gofeed: %v", err)
+			}
+			if len(f.Items) != 1 {
+				t.Fatalf("%d items, want 1", len(f.Items))
+			}
+			it := f.Items[0]
+			if it.Title != "대통령실 미국 측 긴밀 협력 계획 밝혀졌다!" {
+				t.Errorf("title = %q", it.Title)
+			}
+			if len(it.Categories) == 0 || it.Categories[0] != "News" {
+				t.Errorf("categories = %q", it.Categories)
+			}
+			if it.GUID != a.GUID {
+				t.Errorf("guid = %q, want %q", it.GUID, a.GUID)
+			}
+			if it.Link != e.Base.JoinPath("articles", a.ID).String() {
+				t.Errorf("link = %q", it.Link)
+			}
+			if it.PublishedParsed == nil || !it.PublishedParsed.Equal(a.Published.Truncate(time.Second)) {
+				t.Errorf("published = %v, want %v", it.PublishedParsed, a.Published)
+			}
+			if img := imageOf(it); img != wantImage {
+				t.Errorf("image = %q, want %q", img, wantImage)
+			}
+			// The summary: the excerpt, then the highlighted sentences in order.
+			sum := it.Description
+			last := strings.Index(sum, seedExcerpt)
+			if last < 0 {
+				t.Errorf("summary lacks the excerpt: %q", sum)
+			}
+			for _, s := range seedSentences {
+				i := strings.Index(sum, s)
+				if i < last {
+					t.Errorf("summary lacks %q after the previous part: %q", s, sum)
+				}
+				last = i
+			}
+			if !strings.Contains(it.Content, "양국 간 긴밀한 협력은 지속적으로 유지될 것") ||
+				!strings.Contains(it.Content, `src="`+wantImage+`"`) {
+				t.Errorf("content lacks the body or its absolute image: %.300q", it.Content)
+			}
+		})
+	}
+}
+
+func imageOf(it *gofeed.Item) string {
+	if it.Image != nil {
+		return it.Image.URL
+	}
+	for _, enc := range it.Enclosures {
+		if strings.HasPrefix(enc.Type, "image/") {
+			return enc.URL
+		}
+	}
+	if m := it.Extensions["media"]["content"]; len(m) > 0 {
+		return m[0].Attrs["url"]
+	}
+	return ""
+}
+
+func wellFormed(t testing.TB, b []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v", err)
+		}
+	}
+}
+
+func TestRepostUpdateDelete(t *testing.T) {
+	e := start(t)
+	doc := seed(t)
+	first := e.post(doc)
+	if first.Code != 201 {
+		t.Fatalf("first post: %d %s", first.Code, first.Body)
+	}
+	a := decode(t, first.Body)
+	again := e.post(doc)
+	if again.Code != 200 {
+		t.Fatalf("re-post: %d %s", again.Code, again.Body)
+	}
+	if b := decode(t, again.Body); b.ID != a.ID || !b.Updated.Equal(a.Updated) {
+		t.Errorf("re-post changed the article: %+v → %+v", a, b)
+	}
+	items := feedItems(t, e, "/feed.json")
+	if len(items) != 1 {
+		t.Fatalf("%d items after re-post, want 1", len(items))
+	}
+
+	// The same identity with other content updates; published stays.
+	changed := bytes.Replace(doc, []byte("categories:\n  - News"), []byte("categories:\n  - 경제/산업"), 1)
+	up := e.post(changed)
+	if up.Code != 200 {
+		t.Fatalf("update: %d %s", up.Code, up.Body)
+	}
+	b := decode(t, up.Body)
+	if b.ID != a.ID || b.GUID != a.GUID || !b.Published.Equal(a.Published) {
+		t.Errorf("update changed identity or published: %+v → %+v", a, b)
+	}
+	if len(feedItems(t, e, "/category/News/feed.json")) != 0 {
+		t.Errorf("article still in its old category")
+	}
+	if n := len(feedItems(t, e, "/category/"+url.PathEscape("경제/산업")+"/feed.json")); n != 1 {
+		t.Errorf("%d items in the new category, want 1", n)
+	}
+
+	del := e.do("DELETE", "/api/articles/"+url.PathEscape(a.ID), nil, "Authorization", "Bearer "+token)
+	if del.Code != 204 {
+		t.Fatalf("delete: %d %s", del.Code, del.Body)
+	}
+	for _, p := range []string{"/feed.rss", "/feed.atom", "/feed.json", "/category/" + url.PathEscape("경제/산업") + "/feed.json"} {
+		if n := len(feedItems(t, e, p)); n != 0 {
+			t.Errorf("%s has %d items after delete", p, n)
+		}
+	}
+	if g := e.do("GET", "/api/articles/"+url.PathEscape(a.ID), nil); g.Code != 404 {
+		t.Errorf("GET deleted: %d", g.Code)
+	}
+}
+
+func feedItems(t testing.TB, e *env, path string) []*gofeed.Item {
+	t.Helper()
+	r := e.do("GET", path, nil)
+	if r.Code != 200 {
+		t.Fatalf("GET %s: %d %s", path, r.Code, r.Body)
+	}
+	f, err := gofeed.NewParser().ParseString(string(r.Body))
+	if err != nil {
+		t.Fatalf("gofeed %s: %v", path, err)
+	}
+	return f.Items
+}
+
+// TestRejected: every bad request gets a 4xx with a JSON error naming the
+// problem, and the store is unchanged.
+func TestRejected(t *testing.T) {
+	e := start(t)
+	ok := e.post([]byte("---\ntitle: kept\n---\nbody"))
+	if ok.Code != 201 {
+		t.Fatalf("setup post: %d %s", ok.Code, ok.Body)
+	}
+	before := e.do("GET", "/feed.json", nil).Body
+	big := append([]byte("---\ntitle: big\n---\n"), bytes.Repeat([]byte("가"), 64<<10)...)
+	for _, tc := range []struct {
+		name string
+		do   func() resp
+		code int
+		want string
+	}{
+		{"no token", func() resp { return e.do("POST", "/api/articles", seed(t)) }, 401, "Authorization"},
+		{"wrong token", func() resp {
+			return e.do("POST", "/api/articles", seed(t), "Authorization", "Bearer nope")
+		}, 401, "Authorization"},
+		{"json body", func() resp { return e.post(seed(t), "Content-Type", "application/json") }, 415, "Content-Type"},
+		{"latin1", func() resp { return e.post(seed(t), "Content-Type", "text/plain; charset=iso-8859-1") }, 415, "charset"},
+		{"too large", func() resp { return e.post(big) }, 413, "limit"},
+		{"no title", func() resp { return e.post([]byte("---\nexcerpt: x\n---\nbody")) }, 400, "title"},
+		{"no front matter", func() resp { return e.post([]byte("just text")) }, 400, "front matter"},
+		{"bad yaml", func() resp { return e.post([]byte("---\ntitle: a\ncategories: [x\n---\nbody")) }, 400, "line"},
+		{"invalid utf-8", func() resp { return e.post([]byte("---\ntitle: a\xff\n---\nbody")) }, 400, "UTF-8"},
+		{"bad limit", func() resp { return e.do("GET", "/feed.rss?limit=0", nil) }, 400, "limit"},
+		{"huge limit", func() resp { return e.do("GET", "/feed.rss?limit=100000", nil) }, 400, "limit"},
+		{"delete no token", func() resp { return e.do("DELETE", "/api/articles/kept", nil) }, 401, "Authorization"},
+		{"delete missing", func() resp {
+			return e.do("DELETE", "/api/articles/nope", nil, "Authorization", "Bearer "+token)
+		}, 404, "not found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.do()
+			if r.Code != tc.code {
+				t.Fatalf("status %d, want %d: %s", r.Code, tc.code, r.Body)
+			}
+			var body struct{ Error string }
+			if err := json.Unmarshal(r.Body, &body); err != nil || body.Error == "" {
+				t.Fatalf("body %q is not a JSON error: %v", r.Body, err)
+			}
+			if !strings.Contains(strings.ToLower(body.Error), strings.ToLower(tc.want)) {
+				t.Errorf("error %q does not name %q", body.Error, tc.want)
+			}
+			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type = %q", ct)
+			}
+		})
+	}
+	if after := e.do("GET", "/feed.json", nil).Body; !bytes.Equal(before, after) {
+		t.Errorf("rejected requests changed the feed:\n%s\n→\n%s", before, after)
+	}
+}
+
+func TestPagesAndLimits(t *testing.T) {
+	e := start(t)
+	for i, title := range []string{"first <one> & ]]>", "second", "third"} {
+		doc := "---\ntitle: \"" + strings.ReplaceAll(title, `"`, `\"`) + "\"\ndate: 2026-11-2" + string(rune('1'+i)) + " 10:00:00 +0900\ncategories: [경제/산업, 속보]\n---\n<p>본문 <script>alert(1)</script><a href=\"/x\" onclick=\"evil()\">link</a></p>"
+		if r := e.post([]byte(doc)); r.Code != 201 {
+			t.Fatalf("post %d: %d %s", i, r.Code, r.Body)
+		}
+	}
+	items := feedItems(t, e, "/feed.rss?limit=2")
+	if len(items) != 2 || items[0].Title != "third" || items[1].Title != "second" {
+		t.Fatalf("limit=2 gave %d items: %v", len(items), items)
+	}
+	all := feedItems(t, e, "/feed.atom")
+	if got := all[2].Title; got != "first <one> & ]]>" {
+		t.Errorf("title round trip = %q", got)
+	}
+	if c := all[0].Content; strings.Contains(c, "<script") || strings.Contains(c, "onclick") || !strings.Contains(c, `href="`+e.URL+`/x"`) {
+		t.Errorf("content not sanitized or link not absolute: %q", c)
+	}
+	// Category names with "/" and non-ASCII, percent-encoded or not.
+	for _, p := range []string{"/category/" + url.PathEscape("경제/산업") + "/feed.rss", "/category/경제/산업/feed.rss"} {
+		if n := len(feedItems(t, e, p)); n != 3 {
+			t.Errorf("%s: %d items, want 3", p, n)
+		}
+	}
+	if n := len(feedItems(t, e, "/category/none/feed.json")); n != 0 {
+		t.Errorf("unknown category: %d items", n)
+	}
+
+	idx := e.do("GET", "/", nil)
+	page := string(idx.Body)
+	if idx.Code != 200 || !strings.Contains(page, `rel="alternate" type="application/atom+xml"`) || !strings.Contains(page, "first &lt;one&gt; &amp; ]]&gt;") {
+		t.Errorf("index page: %d %s", idx.Code, page)
+	}
+	if csp := idx.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("CSP = %q", csp)
+	}
+	link := all[0].Link
+	u, _ := url.Parse(link)
+	art := e.do("GET", u.EscapedPath(), nil)
+	if art.Code != 200 || strings.Contains(string(art.Body), "<script") || !strings.Contains(string(art.Body), `type="application/rss+xml"`) {
+		t.Errorf("article page %s: %d %s", link, art.Code, art.Body)
+	}
+	if r := e.do("GET", "/articles/nope", nil); r.Code != 404 {
+		t.Errorf("missing article page: %d", r.Code)
+	}
+	if r := e.do("HEAD", "/feed.rss", nil); r.Code != 200 || len(r.Body) != 0 {
+		t.Errorf("HEAD: %d, %d bytes", r.Code, len(r.Body))
+	}
+}

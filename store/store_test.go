@@ -1,0 +1,820 @@
+package store_test
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/text/unicode/norm"
+
+	"sokbo/feed"
+	"sokbo/store"
+)
+
+// t0 is the base time of the test articles.
+var t0 = time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+
+// clock is a settable clock for Options.Now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// dbPath returns the path of a store file in a fresh temporary directory.
+func dbPath(tb testing.TB) string {
+	tb.Helper()
+	return filepath.Join(tb.TempDir(), "sokbo.db")
+}
+
+// openAt opens the store at path and closes it when the test ends.
+func openAt(tb testing.TB, path string, opt store.Options) *store.DB {
+	tb.Helper()
+	db, err := store.Open(path, opt)
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openTemp opens a new store in a temporary directory with clock c.
+func openTemp(tb testing.TB, c *clock) (*store.DB, string) {
+	tb.Helper()
+	path := dbPath(tb)
+	opt := store.Options{}
+	if c != nil {
+		opt.Now = c.Now
+	}
+	return openAt(tb, path, opt), path
+}
+
+// article returns a new article published at pub with the given categories.
+func article(id string, pub time.Time, cats ...string) *feed.Article {
+	return &feed.Article{
+		ID:          id,
+		GUID:        "tag:example.org,2024:" + id,
+		Title:       "Title of " + id,
+		Categories:  cats,
+		ContentHTML: "<p>Body of " + id + "</p>",
+		Published:   pub,
+		DateSet:     true,
+		Hash:        "hash-" + id,
+	}
+}
+
+// put stores a and fails the test on error.
+func put(tb testing.TB, db *store.DB, a *feed.Article) (*feed.Article, bool) {
+	tb.Helper()
+	stored, created, err := db.Put(context.Background(), a)
+	if err != nil {
+		tb.Fatalf("Put(%q): %v", a.ID, err)
+	}
+	return stored, created
+}
+
+// latestIDs returns the ids Latest returns.
+func latestIDs(tb testing.TB, db *store.DB, category string, offset, limit int) []string {
+	tb.Helper()
+	as, err := db.Latest(context.Background(), category, offset, limit)
+	if err != nil {
+		tb.Fatalf("Latest(%q, %d, %d): %v", category, offset, limit, err)
+	}
+	ids := []string{}
+	for _, a := range as {
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
+// mustCheck fails the test unless Check finds nothing.
+func mustCheck(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	problems, err := db.Check(context.Background())
+	if err != nil {
+		tb.Fatalf("Check: %v", err)
+	}
+	if len(problems) > 0 {
+		tb.Errorf("Check found problems:\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+func TestPutCreate(t *testing.T) {
+	tests := []struct {
+		name        string
+		edit        func(a *feed.Article)
+		wantUpdated time.Time
+	}{
+		{"no updated date", func(a *feed.Article) {}, t0},
+		{"updated date", func(a *feed.Article) {
+			a.Updated, a.UpdatedSet = t0.Add(time.Hour), true
+		}, t0.Add(time.Hour)},
+		{"updated before published", func(a *feed.Article) {
+			a.Updated, a.UpdatedSet = t0.Add(-time.Hour), true
+		}, t0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := openTemp(t, &clock{t: t0.Add(99 * time.Hour)})
+			a := article("a", t0, "News")
+			tt.edit(a)
+			before := *a
+
+			stored, created := put(t, db, a)
+			if !created {
+				t.Errorf("created = false, want true")
+			}
+			if diff := cmp.Diff(&before, a); diff != "" {
+				t.Errorf("Put modified its argument (-before +after):\n%s", diff)
+			}
+			if !stored.Updated.Equal(tt.wantUpdated) {
+				t.Errorf("Updated = %v, want %v", stored.Updated, tt.wantUpdated)
+			}
+			want := before
+			want.Updated = tt.wantUpdated
+			if diff := cmp.Diff(&want, stored); diff != "" {
+				t.Errorf("stored article (-want +got):\n%s", diff)
+			}
+			got, err := db.Get(context.Background(), "a")
+			if err != nil {
+				t.Fatalf("Get: %v", err)
+			}
+			if diff := cmp.Diff(stored, got); diff != "" {
+				t.Errorf("Get differs from Put's result (-put +get):\n%s", diff)
+			}
+			mustCheck(t, db)
+		})
+	}
+}
+
+func TestPutInvalid(t *testing.T) {
+	tests := []struct {
+		name string
+		a    *feed.Article
+	}{
+		{"nil", nil},
+		{"empty id", article("", t0)},
+		{"id too long", article(strings.Repeat("i", 32761), t0)},
+		{"no guid", func() *feed.Article { a := article("a", t0); a.GUID = ""; return a }()},
+		{"year beyond json", article("a", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "News")},
+		// Fails after the item and the first category are written.
+		{"category too long", article("a", t0, "News", strings.Repeat("x", 40000))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := openTemp(t, nil)
+			if _, _, err := db.Put(context.Background(), tt.a); err == nil {
+				t.Fatalf("Put succeeded, want error")
+			}
+			// Nothing written, not even an index entry.
+			if got := latestIDs(t, db, "", 0, 10); len(got) != 0 {
+				t.Errorf("site feed = %v, want empty", got)
+			}
+			if got := latestIDs(t, db, "news", 0, 10); len(got) != 0 {
+				t.Errorf("category feed = %v, want empty", got)
+			}
+			mustCheck(t, db)
+		})
+	}
+}
+
+// TestPutUpdateRollback checks that an update failing halfway leaves the
+// stored article and its index entries as they were.
+func TestPutUpdateRollback(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t, nil)
+	orig, _ := put(t, db, article("a", t0, "Politics"))
+
+	a := article("a", t0.Add(time.Hour), "News", strings.Repeat("x", 40000))
+	a.Hash = "hash-a-2"
+	if _, _, err := db.Put(ctx, a); err == nil {
+		t.Fatal("Put succeeded, want error")
+	}
+	got, err := db.Get(ctx, "a")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if diff := cmp.Diff(orig, got); diff != "" {
+		t.Errorf("article after failed update (-want +got):\n%s", diff)
+	}
+	for cat, want := range map[string][]string{"": {"a"}, "politics": {"a"}, "news": {}} {
+		if got := latestIDs(t, db, cat, 0, 10); !cmp.Equal(got, want) {
+			t.Errorf("feed %q = %v, want %v", cat, got, want)
+		}
+	}
+	mustCheck(t, db)
+}
+
+func TestPutIdempotent(t *testing.T) {
+	c := &clock{t: t0.Add(time.Hour)}
+	db, _ := openTemp(t, c)
+	first, _ := put(t, db, article("a", t0, "News"))
+
+	c.Set(t0.Add(5 * time.Hour))
+	again := article("a", t0, "News")
+	again.Title = "not written: the hash is unchanged"
+	stored, created := put(t, db, again)
+	if created {
+		t.Errorf("created = true, want false")
+	}
+	if diff := cmp.Diff(first, stored); diff != "" {
+		t.Errorf("re-put changed the article (-first +second):\n%s", diff)
+	}
+	if !stored.Updated.Equal(t0) {
+		t.Errorf("Updated = %v, want %v", stored.Updated, t0)
+	}
+	if got, want := latestIDs(t, db, "", 0, 10), []string{"a"}; !cmp.Equal(got, want) {
+		t.Errorf("site feed = %v, want %v", got, want)
+	}
+	if got, want := latestIDs(t, db, "news", 0, 10), []string{"a"}; !cmp.Equal(got, want) {
+		t.Errorf("category feed = %v, want %v", got, want)
+	}
+	mustCheck(t, db)
+}
+
+func TestPutUpdate(t *testing.T) {
+	now := t0.Add(48 * time.Hour)
+	tests := []struct {
+		name          string
+		edit          func(a *feed.Article)
+		wantPublished time.Time
+		wantUpdated   time.Time
+	}{
+		{"no date keeps published", func(a *feed.Article) {
+			a.Published, a.DateSet = t0.Add(24*time.Hour), false
+		}, t0, now},
+		{"date set moves published", func(a *feed.Article) {
+			a.Published = t0.Add(-24 * time.Hour)
+		}, t0.Add(-24 * time.Hour), now},
+		{"updated date given", func(a *feed.Article) {
+			a.Updated, a.UpdatedSet = t0.Add(3*time.Hour), true
+		}, t0, t0.Add(3 * time.Hour)},
+		{"clock before published", func(a *feed.Article) {
+			a.Published = now.Add(time.Hour)
+		}, now.Add(time.Hour), now.Add(time.Hour)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &clock{t: t0}
+			db, _ := openTemp(t, c)
+			put(t, db, article("other", t0.Add(-12*time.Hour), "Sports"))
+			orig, _ := put(t, db, article("a", t0, "Politics", "News"))
+
+			c.Set(now)
+			a := article("a", t0, "Economy", "news")
+			a.GUID = "tag:example.org,2024:changed"
+			a.Title = "New title"
+			a.Hash = "hash-a-2"
+			tt.edit(a)
+			stored, created := put(t, db, a)
+			if created {
+				t.Errorf("created = true, want false")
+			}
+			if stored.GUID != orig.GUID {
+				t.Errorf("GUID = %q, want the original %q", stored.GUID, orig.GUID)
+			}
+			if stored.Title != "New title" || stored.Hash != "hash-a-2" {
+				t.Errorf("Title, Hash = %q, %q, want the new ones", stored.Title, stored.Hash)
+			}
+			if !stored.Published.Equal(tt.wantPublished) {
+				t.Errorf("Published = %v, want %v", stored.Published, tt.wantPublished)
+			}
+			if !stored.Updated.Equal(tt.wantUpdated) {
+				t.Errorf("Updated = %v, want %v", stored.Updated, tt.wantUpdated)
+			}
+			got, err := db.Get(context.Background(), "a")
+			if err != nil {
+				t.Fatalf("Get: %v", err)
+			}
+			if diff := cmp.Diff(stored, got); diff != "" {
+				t.Errorf("Get differs from Put's result (-put +get):\n%s", diff)
+			}
+
+			feeds := map[string][]string{
+				"politics": {},
+				"Economy":  {"a"},
+				"NEWS":     {"a"},
+				"sports":   {"other"},
+			}
+			for cat, want := range feeds {
+				if got := latestIDs(t, db, cat, 0, 10); !cmp.Equal(got, want) {
+					t.Errorf("category %q feed = %v, want %v", cat, got, want)
+				}
+			}
+			wantSite := []string{"a", "other"}
+			if stored.Published.Before(t0.Add(-12 * time.Hour)) {
+				wantSite = []string{"other", "a"}
+			}
+			if got := latestIDs(t, db, "", 0, 10); !cmp.Equal(got, wantSite) {
+				t.Errorf("site feed = %v, want %v", got, wantSite)
+			}
+			mustCheck(t, db)
+		})
+	}
+}
+
+func TestDelete(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t, nil)
+	put(t, db, article("a", t0, "News", "경제/산업"))
+	put(t, db, article("b", t0.Add(time.Hour), "News"))
+
+	if err := db.Delete(ctx, "a"); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if _, err := db.Get(ctx, "a"); !errors.Is(err, feed.ErrNotFound) {
+		t.Errorf("Get after Delete: err = %v, want ErrNotFound", err)
+	}
+	feeds := map[string][]string{"": {"b"}, "news": {"b"}, "경제/산업": {}}
+	for cat, want := range feeds {
+		if got := latestIDs(t, db, cat, 0, 10); !cmp.Equal(got, want) {
+			t.Errorf("feed %q = %v, want %v", cat, got, want)
+		}
+	}
+	if err := db.Delete(ctx, "a"); !errors.Is(err, feed.ErrNotFound) {
+		t.Errorf("second Delete: err = %v, want ErrNotFound", err)
+	}
+	mustCheck(t, db)
+
+	// The id is free again: a new put creates.
+	if _, created := put(t, db, article("a", t0, "News")); !created {
+		t.Errorf("put after Delete: created = false, want true")
+	}
+	mustCheck(t, db)
+}
+
+func TestGetNotFound(t *testing.T) {
+	db, _ := openTemp(t, nil)
+	for _, id := range []string{"missing", ""} {
+		if _, err := db.Get(context.Background(), id); !errors.Is(err, feed.ErrNotFound) {
+			t.Errorf("Get(%q): err = %v, want ErrNotFound", id, err)
+		}
+	}
+}
+
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new", "dir", "sokbo.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	var want []*feed.Article
+	for i := range 5 {
+		a, _ := put(t, db, article(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*time.Hour), "News"))
+		want = append([]*feed.Article{a}, want...)
+	}
+	if err := db.Delete(ctx, "a2"); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	want = append(want[:2], want[3:]...)
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("file mode = %v, want 0600", mode)
+	}
+
+	db = openAt(t, path, store.Options{})
+	for _, cat := range []string{"", "news"} {
+		got, err := db.Latest(ctx, cat, 0, 10)
+		if err != nil {
+			t.Fatalf("Latest: %v", err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("feed %q after reopen (-want +got):\n%s", cat, diff)
+		}
+	}
+	mustCheck(t, db)
+}
+
+func TestLatest(t *testing.T) {
+	db, _ := openTemp(t, nil)
+	far := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, a := range []*feed.Article{
+		article("old", time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)), // before 1970
+		article("ancient", time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)),
+		article("future", far),
+		article("future2", far.Add(time.Hour)), // same clamped key as future
+		article("m1", t0),
+		article("m2", t0.Add(time.Minute)),
+		article("tie-a", t0.Add(time.Hour)),
+		article("tie-b", t0.Add(time.Hour)),
+		article("tie-ab", t0.Add(time.Hour)),
+	} {
+		put(t, db, a)
+	}
+	all := []string{"future2", "future", "tie-b", "tie-ab", "tie-a", "m2", "m1", "old", "ancient"}
+	tests := []struct {
+		offset, limit int
+		want          []string
+	}{
+		{0, 100, all},
+		{0, 3, all[:3]},
+		{3, 3, all[3:6]},
+		{8, 3, all[8:]},
+		{9, 3, []string{}},
+		{100, 3, []string{}},
+		{0, 0, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("offset=%d,limit=%d", tt.offset, tt.limit), func(t *testing.T) {
+			if got := latestIDs(t, db, "", tt.offset, tt.limit); !cmp.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	for _, bad := range [][2]int{{-1, 10}, {0, -1}} {
+		if _, err := db.Latest(context.Background(), "", bad[0], bad[1]); err == nil {
+			t.Errorf("Latest(offset %d, limit %d) succeeded, want error", bad[0], bad[1])
+		}
+	}
+	mustCheck(t, db)
+}
+
+func TestLatestCategory(t *testing.T) {
+	db, _ := openTemp(t, nil)
+	industry := "경제/산업"
+	decomposed := norm.NFD.String(industry)
+	if decomposed == industry {
+		t.Fatal("test setup: NFD form equals NFC form")
+	}
+	put(t, db, article("a", t0, "News", "news", " NEWS ")) // one category, three spellings
+	put(t, db, article("b", t0.Add(time.Hour), decomposed, "Sports"))
+	put(t, db, article("c", t0.Add(2*time.Hour), industry+" ", "news"))
+	put(t, db, article("d", t0.Add(3*time.Hour), "  ", ""))
+
+	tests := []struct {
+		category string
+		want     []string
+	}{
+		{"News", []string{"c", "a"}},
+		{"news", []string{"c", "a"}},
+		{"  NeWs\t", []string{"c", "a"}},
+		{industry, []string{"c", "b"}},
+		{decomposed, []string{"c", "b"}},
+		{"SPORTS", []string{"b"}},
+		{"unknown", []string{}},
+		{"   ", []string{}},
+		{"", []string{"d", "c", "b", "a"}},
+	}
+	for _, tt := range tests {
+		if got := latestIDs(t, db, tt.category, 0, 10); !cmp.Equal(got, tt.want) {
+			t.Errorf("Latest(%q) = %v, want %v", tt.category, got, tt.want)
+		}
+	}
+	// The stored article keeps the categories as written.
+	b, err := db.Get(context.Background(), "b")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if want := []string{decomposed, "Sports"}; !cmp.Equal(b.Categories, want) {
+		t.Errorf("Categories = %q, want %q", b.Categories, want)
+	}
+	mustCheck(t, db)
+}
+
+// editBolt opens the store file with bbolt directly, to corrupt it the way
+// only a bug or a hand edit could. The store must be closed.
+func editBolt(tb testing.TB, path string, fn func(tx *bolt.Tx) error) {
+	tb.Helper()
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		tb.Fatalf("bolt.Open: %v", err)
+	}
+	defer bdb.Close()
+	if err := bdb.Update(fn); err != nil {
+		tb.Fatalf("edit store file: %v", err)
+	}
+}
+
+// indexKey builds an index key as the store does.
+func indexKey(t time.Time, id string) []byte {
+	k := binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^1<<63)
+	return append(k, id...)
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(tx *bolt.Tx) error
+		want []string // substrings, one per expected problem
+	}{
+		{"orphan time entry", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("time")).Put(indexKey(t0, "ghost"), nil)
+		}, []string{`time index: entry for missing article "ghost"`}},
+		{"orphan category entry", func(tx *bolt.Tx) error {
+			b, err := tx.Bucket([]byte("cats")).CreateBucketIfNotExists([]byte("ghosts"))
+			if err != nil {
+				return err
+			}
+			return b.Put(indexKey(t0, "ghost"), nil)
+		}, []string{`category "ghosts": entry for missing article "ghost"`}},
+		{"stale category entry", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("cats")).Bucket([]byte("sports")).Put(indexKey(t0, "a"), nil)
+		}, []string{`category "sports": stale entry for article "a"`}},
+		{"wrong time", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("time")).Put(indexKey(t0.Add(time.Second), "a"), nil)
+		}, []string{`time index: stale entry for article "a"`}},
+		{"missing time entry", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("time")).Delete(indexKey(t0, "a"))
+		}, []string{`time index: missing entry for article "a"`}},
+		{"missing category", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("cats")).DeleteBucket([]byte("news"))
+		}, []string{`category "news": missing entry for article "a"`}},
+		{"undecodable item", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("items")).Put([]byte("b"), []byte("{not json"))
+		}, []string{
+			`items: article "b": cannot decode`,
+			`time index: stale entry for article "b"`,
+			`category "sports": stale entry for article "b"`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := dbPath(t)
+			db, err := store.Open(path, store.Options{})
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			put(t, db, article("a", t0, "News"))
+			put(t, db, article("b", t0.Add(time.Hour), "Sports"))
+			mustCheck(t, db)
+			db.Close()
+
+			editBolt(t, path, tt.edit)
+
+			db = openAt(t, path, store.Options{})
+			problems, err := db.Check(ctx)
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if len(problems) != len(tt.want) {
+				t.Errorf("got %d problems, want %d:\n%s", len(problems), len(tt.want), strings.Join(problems, "\n"))
+			}
+			for _, w := range tt.want {
+				found := false
+				for _, p := range problems {
+					found = found || strings.Contains(p, w)
+				}
+				if !found {
+					t.Errorf("no problem mentions %q; got:\n%s", w, strings.Join(problems, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// TestLatestReadsOnlyWindow shows that Latest reads only the articles it
+// returns: with the oldest article made undecodable, the newest page of a
+// large store still loads, and only a page that reaches that article fails.
+func TestLatestReadsOnlyWindow(t *testing.T) {
+	const n = 5000
+	if testing.Short() {
+		t.Skip("fills a store with 5,000 articles")
+	}
+	path := dbPath(t)
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	fill(t, db, n)
+	db.Close()
+	editBolt(t, path, func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("items")).Put([]byte(fillID(0)), []byte("{not json"))
+	})
+	db = openAt(t, path, store.Options{})
+
+	var want []string
+	for i := n - 1; i >= n-10; i-- {
+		want = append(want, fillID(i))
+	}
+	for _, cat := range []string{"", "news"} {
+		if got := latestIDs(t, db, cat, 0, 10); !cmp.Equal(got, want) {
+			t.Errorf("Latest(%q) = %v, want %v", cat, got, want)
+		}
+	}
+	if got := latestIDs(t, db, "", n-11, 10); len(got) != 10 || got[9] != fillID(1) {
+		t.Errorf("page before the broken article = %v, want 10 ending at %s", got, fillID(1))
+	}
+	if _, err := db.Latest(context.Background(), "", n-5, 10); err == nil {
+		t.Errorf("Latest over the broken article succeeded, want error")
+	}
+}
+
+func TestContextCanceled(t *testing.T) {
+	db, _ := openTemp(t, nil)
+	put(t, db, article("a", t0))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	calls := map[string]func() error{
+		"Put": func() error {
+			_, _, err := db.Put(ctx, article("b", t0))
+			return err
+		},
+		"Get":    func() error { _, err := db.Get(ctx, "a"); return err },
+		"Delete": func() error { return db.Delete(ctx, "a") },
+		"Latest": func() error { _, err := db.Latest(ctx, "", 0, 10); return err },
+		"Check":  func() error { _, err := db.Check(ctx); return err },
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: err = %v, want context.Canceled", name, err)
+		}
+	}
+	if got, want := latestIDs(t, db, "", 0, 10), []string{"a"}; !cmp.Equal(got, want) {
+		t.Errorf("site feed = %v, want %v", got, want)
+	}
+}
+
+func TestOpenLocked(t *testing.T) {
+	_, path := openTemp(t, nil)
+	tests := []struct {
+		name    string
+		timeout time.Duration
+	}{
+		{"explicit timeout", 50 * time.Millisecond},
+		{"default timeout", 0}, // one second, not forever
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			second, err := store.Open(path, store.Options{Timeout: tt.timeout})
+			if err == nil {
+				second.Close()
+				t.Fatal("second Open of a locked file succeeded, want error")
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("second Open took %v, want it to fail fast", d)
+			}
+		})
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	ctx := context.Background()
+	path := dbPath(t)
+	if _, err := store.Open(path, store.Options{ReadOnly: true}); err == nil {
+		t.Errorf("read-only Open of a missing file succeeded, want error")
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	put(t, db, article("a", t0, "News"))
+	db.Close()
+
+	ro := openAt(t, path, store.Options{ReadOnly: true})
+	if _, err := ro.Get(ctx, "a"); err != nil {
+		t.Errorf("Get: %v", err)
+	}
+	if got, want := latestIDs(t, ro, "news", 0, 10), []string{"a"}; !cmp.Equal(got, want) {
+		t.Errorf("category feed = %v, want %v", got, want)
+	}
+	if _, _, err := ro.Put(ctx, article("b", t0)); err == nil {
+		t.Errorf("Put on a read-only store succeeded, want error")
+	}
+	if err := ro.Delete(ctx, "a"); err == nil {
+		t.Errorf("Delete on a read-only store succeeded, want error")
+	}
+	mustCheck(t, ro)
+}
+
+func TestConcurrent(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t, nil)
+	const writers, each = 4, 25
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				a := article(fmt.Sprintf("w%d-%d", w, i), t0.Add(time.Duration(i)*time.Minute), "News", fmt.Sprintf("w%d", w))
+				if _, _, err := db.Put(ctx, a); err != nil {
+					t.Errorf("Put: %v", err)
+					return
+				}
+				if _, err := db.Latest(ctx, "news", 0, 5); err != nil {
+					t.Errorf("Latest: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := latestIDs(t, db, "", 0, 1000); len(got) != writers*each {
+		t.Errorf("site feed has %d articles, want %d", len(got), writers*each)
+	}
+	mustCheck(t, db)
+}
+
+// fillID is the id of the i-th article fill writes; ids sort as i does.
+func fillID(i int) string { return fmt.Sprintf("art-%06d", i) }
+
+// fill stores n articles, the i-th published i minutes after t0, all in
+// category "News" and every tenth in "Rare".
+func fill(tb testing.TB, db *store.DB, n int) {
+	tb.Helper()
+	for i := range n {
+		cats := []string{"News"}
+		if i%10 == 0 {
+			cats = append(cats, "Rare")
+		}
+		put(tb, db, article(fillID(i), t0.Add(time.Duration(i)*time.Minute), cats...))
+	}
+}
+
+func BenchmarkPut(b *testing.B) {
+	ctx := context.Background()
+	b.Run("create", func(b *testing.B) {
+		db, _ := openTemp(b, nil)
+		i := 0
+		for b.Loop() {
+			a := article(fillID(i), t0.Add(time.Duration(i)*time.Minute), "News", "Economy")
+			if _, _, err := db.Put(ctx, a); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("update", func(b *testing.B) {
+		db, _ := openTemp(b, nil)
+		a := article("a", t0, "News", "Economy")
+		i := 0
+		for b.Loop() {
+			a.Hash = fmt.Sprintf("hash-%d", i)
+			a.Categories[1] = fmt.Sprintf("cat-%d", i%2)
+			if _, _, err := db.Put(ctx, a); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		db, _ := openTemp(b, nil)
+		a := article("a", t0, "News")
+		put(b, db, a)
+		for b.Loop() {
+			if _, _, err := db.Put(ctx, a); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkLatest reads the newest 10 of stores of 1,000 and 20,000
+// articles: the time per read should not grow with the store.
+func BenchmarkLatest(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1000, 20000} {
+		db, _ := openTemp(b, nil)
+		fill(b, db, n)
+		for _, bc := range []struct {
+			name     string
+			category string
+			offset   int
+		}{
+			{"site", "", 0},
+			{"category", "news", 0},
+			{"rare-category", "rare", 0},
+			{"site-offset-100", "", 100},
+		} {
+			b.Run(fmt.Sprintf("n=%d/%s", n, bc.name), func(b *testing.B) {
+				for b.Loop() {
+					as, err := db.Latest(ctx, bc.category, bc.offset, 10)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(as) != 10 {
+						b.Fatalf("got %d articles, want 10", len(as))
+					}
+				}
+			})
+		}
+	}
+}
