@@ -10,14 +10,14 @@ import (
 )
 
 // Article is one posted news article, as stored and as rendered. Every field
-// is derived from the posted document by package ingest, except GUID, which
-// the store assigns once when the article is first stored and never changes.
+// is derived from the posted document by package ingest; the store keeps the
+// GUID (and, for undated documents, Published) of the first version.
 type Article struct {
 	// ID is the stable identity: the document's id or slug, or derived from
 	// its title (and date) as Jekyll derives it from a file name.
 	ID string `json:"id"`
 	// GUID is the permanent entry id used by all three feed formats
-	// (a tag URI). Set by the store on first save; never changes.
+	// (a tag URI). Ingest derives it; once stored it never changes.
 	GUID string `json:"guid"`
 
 	Title string `json:"title"`

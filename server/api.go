@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"sokbo/feed"
@@ -45,13 +46,13 @@ func checkContentType(h string) error {
 	}
 	mt, params, err := mime.ParseMediaType(h)
 	if err != nil {
-		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: cannot parse " + quote(h)}
+		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: cannot parse " + strconv.Quote(h)}
 	}
 	if !acceptedTypes[mt] {
 		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: " + mt + " is not accepted; send the document as text/markdown, text/html or text/plain"}
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
-		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: charset " + quote(cs) + " is not accepted; documents are UTF-8"}
+		return &statusError{http.StatusUnsupportedMediaType, "Content-Type: charset " + strconv.Quote(cs) + " is not accepted; documents are UTF-8"}
 	}
 	return nil
 }

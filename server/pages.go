@@ -20,8 +20,10 @@ func pageHeaders(h http.Header) {
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 }
 
+// feedLink is a feed autodiscovery link. The template writes the media
+// type from Ext as literal text: html/template would escape its "+".
 type feedLink struct {
-	Type, Title, Href string
+	Ext, Title, Href string
 }
 
 type listPage struct {
@@ -55,7 +57,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {{- range .Feeds}}
-<link rel="alternate" type="{{.Type}}" title="{{.Title}}" href="{{.Href}}">
+<link rel="alternate" type="application/{{if eq .Ext "rss"}}rss+xml{{else if eq .Ext "atom"}}atom+xml{{else}}feed+json{{end}}" title="{{.Title}}" href="{{.Href}}">
 {{- end}}
 <style>body{font:17px/1.6 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;word-break:keep-all}img{max-width:100%;height:auto}time,.meta{color:#666;font-size:.9em}li{margin:.3em 0}</style>
 {{end}}
@@ -101,7 +103,7 @@ func (s *Server) feedLinks(category string) []feedLink {
 	var out []feedLink
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 		out = append(out, feedLink{
-			Type:  f.ContentType()[:len(f.ContentType())-len("; charset=utf-8")],
+			Ext:   f.Ext(),
 			Title: title + " (" + map[feed.Format]string{feed.RSS: "RSS", feed.Atom: "Atom", feed.JSON: "JSON Feed"}[f] + ")",
 			Href:  s.feedURL(category, f),
 		})

@@ -46,6 +46,10 @@ const defaultTimeout = time.Second
 // id) bbolt accepts.
 const maxIDLen = bolt.MaxKeySize - 8
 
+// errUnchanged ends Put's transaction without a commit when the article
+// is already stored as is. It never leaves Put.
+var errUnchanged = errors.New("unchanged")
+
 // Options configures Open. The zero value is usable.
 type Options struct {
 	// Timeout is how long Open waits for the file lock held by another
@@ -156,7 +160,7 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (stored *feed.Article, c
 			// makes a put a no-op.
 			if old.Hash != "" && old.Hash == a.Hash {
 				stored, created = old, false
-				return nil
+				return errUnchanged // roll back: a commit would still sync the file
 			}
 		}
 
@@ -207,7 +211,7 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (stored *feed.Article, c
 		created = old == nil
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errUnchanged) {
 		return nil, false, fmt.Errorf("put article %q: %w", a.ID, err)
 	}
 	return stored, created, nil

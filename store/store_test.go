@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -227,13 +228,23 @@ func TestPutUpdateRollback(t *testing.T) {
 
 func TestPutIdempotent(t *testing.T) {
 	c := &clock{t: t0.Add(time.Hour)}
-	db, _ := openTemp(t, c)
+	db, path := openTemp(t, c)
 	first, _ := put(t, db, article("a", t0, "News"))
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	c.Set(t0.Add(5 * time.Hour))
 	again := article("a", t0, "News")
 	again.Title = "not written: the hash is unchanged"
 	stored, created := put(t, db, again)
+	// Any commit, even an empty one, writes a new meta page.
+	if after, err := os.ReadFile(path); err != nil {
+		t.Fatal(err)
+	} else if !bytes.Equal(before, after) {
+		t.Errorf("re-put changed the store file")
+	}
 	if created {
 		t.Errorf("created = true, want false")
 	}
@@ -816,5 +827,19 @@ func BenchmarkLatest(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestPutEmptyHash checks that an empty hash, which says nothing about the
+// content, never makes a put a no-op.
+func TestPutEmptyHash(t *testing.T) {
+	db, _ := openTemp(t, &clock{t: t0.Add(time.Hour)})
+	a := article("a", t0)
+	a.Hash = ""
+	put(t, db, a)
+	a.Title = "Changed"
+	stored, created := put(t, db, a)
+	if created || stored.Title != "Changed" {
+		t.Errorf("created, Title = %v, %q, want false, %q", created, stored.Title, "Changed")
 	}
 }
