@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// freeAddr returns a loopback address that was free a moment ago.
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServeAndIngest runs `sokbo serve` with no configuration but the
+// environment, then `sokbo ingest` on a directory, then stops the server.
+func TestServeAndIngest(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	env := map[string]string{"SOKBO_ADDR": addr, "SOKBO_DB": filepath.Join(dir, "db", "sokbo.db")}
+	getenv := func(k string) string { return env[k] }
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, &logs, &logs) }()
+	waitUp(t, "http://"+addr+"/healthz", done)
+
+	// A generated token, saved with mode 0600 beside the database.
+	tokPath := filepath.Join(dir, "db", "token")
+	fi, err := os.Stat(tokPath)
+	if err != nil {
+		t.Fatalf("token file: %v\n%s", err, logs.String())
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("token file mode %v, want 0600", fi.Mode().Perm())
+	}
+	if !strings.Contains(logs.String(), tokPath) {
+		t.Errorf("log does not say where the token is:\n%s", logs.String())
+	}
+	tok, _ := os.ReadFile(tokPath)
+	if strings.Contains(logs.String(), strings.TrimSpace(string(tok))) {
+		t.Errorf("the token itself was logged")
+	}
+
+	posts := filepath.Join(dir, "_posts")
+	must(t, os.MkdirAll(filepath.Join(posts, "sub"), 0o755))
+	must(t, os.WriteFile(filepath.Join(posts, "2026-11-24-ferry-rescue.md"), []byte("---\ntitle: Ferry rescue\n---\nAll **42** passengers were rescued. <mark>No one was hurt.</mark>\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(posts, "sub", "broken.md"), []byte("---\ntitle: [unclosed\n---\nbody\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(posts, "notes.jpg"), []byte("not a document"), 0o644))
+
+	var out, errOut bytes.Buffer
+	ingestEnv := map[string]string{"SOKBO_TOKEN": strings.TrimSpace(string(tok))}
+	err = run(ctx, []string{"ingest", "-server", "http://" + addr, posts}, func(k string) string { return ingestEnv[k] }, &out, &errOut)
+	if err == nil {
+		t.Errorf("ingest succeeded although one file is broken\nstdout: %s\nstderr: %s", out.String(), errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "broken.md") || !strings.Contains(errOut.String(), "400") {
+		t.Errorf("ingest did not report the failure with its reason:\n%s", errOut.String())
+	}
+	if !strings.Contains(out.String(), "created 2026-11-24-ferry-rescue") {
+		t.Errorf("ingest output: %s", out.String())
+	}
+
+	// The Jekyll file name gave the date and the slug.
+	res, err := http.Get("http://" + addr + "/api/articles/2026-11-24-ferry-rescue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Published  time.Time `json:"published"`
+		Highlights []string  `json:"highlights"`
+	}
+	must(t, json.NewDecoder(res.Body).Decode(&a))
+	res.Body.Close()
+	if a.Published.Format("2006-01-02") != "2026-11-24" || len(a.Highlights) != 1 || a.Highlights[0] != "No one was hurt." {
+		t.Errorf("ingested article: %+v", a)
+	}
+
+	// A wrong token is a failure too.
+	out.Reset()
+	errOut.Reset()
+	if err := run(ctx, []string{"ingest", "-server", "http://" + addr, "-token", "wrong", filepath.Join(posts, "2026-11-24-ferry-rescue.md")}, getenv, &out, &errOut); err == nil || !strings.Contains(errOut.String(), "401") {
+		t.Errorf("ingest with a wrong token: err=%v, stderr=%s", err, errOut.String())
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func waitUp(t testing.TB, url string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v", err)
+		default:
+		}
+		if res, err := http.Get(url); err == nil {
+			res.Body.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server did not come up")
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, os.Getenv, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "sokbo ") {
+		t.Errorf("version: %v %q", err, out.String())
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, os.Getenv, &out, &errOut); err == nil {
+		t.Errorf("unknown command succeeded")
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	must(t, os.WriteFile(path, []byte("site:\n  title: 뉴스\n  base_url: https://news.example.com/sub\nfeeds:\n  limit: 20\n"), 0o644))
+	env := map[string]string{"SOKBO_ADDR": "127.0.0.1:9999", "SOKBO_TOKEN": "t"}
+	c, err := loadConfig(path, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := c.baseURL()
+	if c.Site.Title != "뉴스" || c.Feeds.Limit != 20 || c.Feeds.MaxLimit != 500 || c.Listen != "127.0.0.1:9999" || c.Token != "t" || base.String() != "https://news.example.com/sub/" {
+		t.Errorf("config = %+v, base %s", c, base)
+	}
+	for name, body := range map[string]string{
+		"unknown key": "sitee:\n  title: x\n",
+		"bad base":    "site:\n  base_url: ftp://x/\n",
+		"bad limits":  "feeds:\n  limit: 600\n",
+		"bad yaml":    "site: [\n",
+	} {
+		must(t, os.WriteFile(path, []byte(body), 0o644))
+		if _, err := loadConfig(path, func(string) string { return "" }); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// The example configuration is valid and equals the defaults.
+	ex, err := loadConfig(filepath.Join("..", "..", "config.example.yaml"), func(string) string { return "" })
+	if err != nil {
+		t.Fatalf("config.example.yaml: %v", err)
+	}
+	def := defaultConfig()
+	if ex.Listen != def.Listen || ex.Database != def.Database || ex.Feeds != def.Feeds || *ex.Summary.Highlights != *def.Summary.Highlights || ex.Ingest != def.Ingest || ex.Site != def.Site || ex.Shutdown != def.Shutdown {
+		t.Errorf("config.example.yaml differs from the defaults:\n%+v\n%+v", ex, def)
+	}
+}
