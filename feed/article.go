@@ -51,6 +51,11 @@ type Article struct {
 	// UpdatedSet reports whether the document gave an updated date.
 	UpdatedSet bool `json:"updated_set,omitempty"`
 
+	// Seq is the article's arrival number, assigned by the store when it
+	// is first stored; archive pages are cut by it, so a full archive page
+	// keeps its articles whatever is posted later.
+	Seq uint64 `json:"seq,omitempty"`
+
 	// Hash identifies the posted document's content, so that re-posting an
 	// unchanged document is a no-op.
 	Hash string `json:"hash"`

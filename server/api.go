@@ -97,13 +97,13 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	stored, created, err := s.store.Put(r.Context(), a)
+	stored, prev, err := s.store.Put(r.Context(), a)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	code := http.StatusOK
-	if created {
+	if prev == nil {
 		code = http.StatusCreated
 		w.Header().Set("Location", s.cfg.BaseURL.JoinPath("api", "articles", stored.ID).String())
 		s.log.Info("article created", "id", stored.ID)
@@ -126,7 +126,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if err := s.store.Delete(r.Context(), id); err != nil {
+	if _, err := s.store.Delete(r.Context(), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

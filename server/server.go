@@ -16,9 +16,12 @@ import (
 
 // Store is what the server needs of storage. store.DB implements it.
 type Store interface {
-	Put(ctx context.Context, a *feed.Article) (*feed.Article, bool, error)
+	// Put stores a and returns it as stored and the version it replaced
+	// (nil when created; the stored one itself when unchanged).
+	Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Article, err error)
 	Get(ctx context.Context, id string) (*feed.Article, error)
-	Delete(ctx context.Context, id string) error
+	// Delete removes an article and returns it.
+	Delete(ctx context.Context, id string) (*feed.Article, error)
 	Latest(ctx context.Context, category string, offset, limit int) ([]*feed.Article, error)
 }
 

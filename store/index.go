@@ -66,6 +66,9 @@ func putIndex(tx *bolt.Tx, a *feed.Article) error {
 	if err := tx.Bucket(bucketTime).Put(tk, []byte{}); err != nil {
 		return fmt.Errorf("write time index: %w", err)
 	}
+	if err := tx.Bucket(bucketSeq).Put(seqKey(a.Seq), []byte(a.ID)); err != nil {
+		return fmt.Errorf("write arrival index: %w", err)
+	}
 	cats := tx.Bucket(bucketCats)
 	for _, cat := range categoryKeys(a.Categories) {
 		// bbolt does not check the length of bucket names as it does keys.
@@ -89,6 +92,9 @@ func deleteIndex(tx *bolt.Tx, a *feed.Article) error {
 	tk := timeKey(a.Published, a.ID)
 	if err := tx.Bucket(bucketTime).Delete(tk); err != nil {
 		return fmt.Errorf("delete time index entry: %w", err)
+	}
+	if err := tx.Bucket(bucketSeq).Delete(seqKey(a.Seq)); err != nil {
+		return fmt.Errorf("delete arrival index entry: %w", err)
 	}
 	cats := tx.Bucket(bucketCats)
 	for _, cat := range categoryKeys(a.Categories) {

@@ -17,13 +17,15 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,6 +38,7 @@ var (
 	bucketItems = []byte("items")
 	bucketTime  = []byte("time")
 	bucketCats  = []byte("cats")
+	bucketSeq   = []byte("seq")
 )
 
 // defaultTimeout bounds the wait for the file lock when Options.Timeout is
@@ -45,10 +48,6 @@ const defaultTimeout = time.Second
 // maxIDLen is the longest id whose index key (8 bytes of time, then the
 // id) bbolt accepts.
 const maxIDLen = bolt.MaxKeySize - 8
-
-// errUnchanged ends Put's transaction without a commit when the article
-// is already stored as is. It never leaves Put.
-var errUnchanged = errors.New("unchanged")
 
 // Options configures Open. The zero value is usable.
 type Options struct {
@@ -66,6 +65,12 @@ type Options struct {
 type DB struct {
 	bolt *bolt.DB
 	now  func() time.Time
+
+	// Writes go through one writer goroutine that group-commits them.
+	ops        chan *op
+	writerDone chan struct{}
+	mu         sync.RWMutex // guards closed against sends on ops
+	closed     bool
 }
 
 // Open opens the store at path, creating the file (mode 0600), its parent
@@ -91,7 +96,7 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if opt.ReadOnly {
 		err = bdb.View(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats} {
+			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats, bucketSeq} {
 				if tx.Bucket(name) == nil {
 					return fmt.Errorf("missing bucket %q", name)
 				}
@@ -100,7 +105,7 @@ func Open(path string, opt Options) (*DB, error) {
 		})
 	} else {
 		err = bdb.Update(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats} {
+			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats, bucketSeq} {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return fmt.Errorf("create bucket %q: %w", name, err)
 				}
@@ -112,109 +117,25 @@ func Open(path string, opt Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &DB{bolt: bdb, now: now}, nil
+	db := &DB{bolt: bdb, now: now, ops: make(chan *op), writerDone: make(chan struct{})}
+	go db.writer()
+	return db, nil
 }
 
-// Close closes the store; it waits for running transactions to finish.
+// Close finishes the writes already submitted, refuses new ones with
+// ErrClosed, and closes the file; it waits for running transactions.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	if !db.closed {
+		db.closed = true
+		close(db.ops)
+	}
+	db.mu.Unlock()
+	<-db.writerDone
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	return nil
-}
-
-// Put stores a, creating it or updating the article with the same ID, and
-// writes its index entries in the same transaction. It returns the article
-// as stored and whether it was created.
-//
-// Re-putting an article whose Hash equals the stored one writes nothing and
-// returns the stored article. An update keeps the stored GUID, keeps the
-// stored Published unless a.DateSet, and sets Updated to a.Updated if
-// a.UpdatedSet, else to the clock. A new article must carry its GUID; its
-// Updated is a.Updated if a.UpdatedSet, else Published. Updated is never
-// before Published. Put does not modify *a.
-func (db *DB) Put(ctx context.Context, a *feed.Article) (stored *feed.Article, created bool, err error) {
-	if err := ctx.Err(); err != nil {
-		return nil, false, err
-	}
-	if a == nil {
-		return nil, false, errors.New("put article: nil article")
-	}
-	if a.ID == "" {
-		return nil, false, errors.New("put article: empty id")
-	}
-	if len(a.ID) > maxIDLen {
-		return nil, false, fmt.Errorf("put article %.20q…: id longer than %d bytes", a.ID, maxIDLen)
-	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		items := tx.Bucket(bucketItems)
-		id := []byte(a.ID)
-
-		var old *feed.Article
-		if v := items.Get(id); v != nil {
-			old = new(feed.Article)
-			if err := json.Unmarshal(v, old); err != nil {
-				return fmt.Errorf("decode stored article: %w", err)
-			}
-			// An empty hash says nothing about the content, so it never
-			// makes a put a no-op.
-			if old.Hash != "" && old.Hash == a.Hash {
-				stored, created = old, false
-				return errUnchanged // roll back: a commit would still sync the file
-			}
-		}
-
-		// A shallow copy is enough: only scalar fields change, and the
-		// slices are read, never written.
-		n := *a
-		if old == nil {
-			if n.GUID == "" {
-				return errors.New("new article without guid")
-			}
-			if !n.UpdatedSet {
-				n.Updated = n.Published
-			}
-		} else {
-			n.GUID = old.GUID
-			if !n.DateSet {
-				n.Published = old.Published
-			}
-			if !n.UpdatedSet {
-				n.Updated = db.now()
-			}
-		}
-		if n.Updated.Before(n.Published) {
-			n.Updated = n.Published
-		}
-
-		v, err := json.Marshal(n)
-		if err != nil {
-			return fmt.Errorf("encode article: %w", err)
-		}
-		if old != nil {
-			if err := deleteIndex(tx, old); err != nil {
-				return err
-			}
-		}
-		if err := items.Put(id, v); err != nil {
-			return fmt.Errorf("write item: %w", err)
-		}
-		if err := putIndex(tx, &n); err != nil {
-			return err
-		}
-		// Return what a later Get returns: the stored JSON decoded (times
-		// lose their monotonic reading and may change location).
-		stored = new(feed.Article)
-		if err := json.Unmarshal(v, stored); err != nil {
-			return fmt.Errorf("decode article: %w", err)
-		}
-		created = old == nil
-		return nil
-	})
-	if err != nil && !errors.Is(err, errUnchanged) {
-		return nil, false, fmt.Errorf("put article %q: %w", a.ID, err)
-	}
-	return stored, created, nil
 }
 
 // Get returns the article with the given id, or an error wrapping
@@ -239,36 +160,6 @@ func (db *DB) Get(ctx context.Context, id string) (*feed.Article, error) {
 		return nil, fmt.Errorf("get article %q: %w", id, err)
 	}
 	return a, nil
-}
-
-// Delete removes the article with the given id and all its index entries,
-// or returns an error wrapping feed.ErrNotFound.
-func (db *DB) Delete(ctx context.Context, id string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		items := tx.Bucket(bucketItems)
-		v := items.Get([]byte(id))
-		if v == nil {
-			return feed.ErrNotFound
-		}
-		var old feed.Article
-		if err := json.Unmarshal(v, &old); err != nil {
-			return fmt.Errorf("decode stored article: %w", err)
-		}
-		if err := deleteIndex(tx, &old); err != nil {
-			return err
-		}
-		if err := items.Delete([]byte(id)); err != nil {
-			return fmt.Errorf("delete item: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("delete article %q: %w", id, err)
-	}
-	return nil
 }
 
 // Latest returns up to limit articles, newest Published first (ties broken
@@ -330,6 +221,54 @@ func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([
 	return out, nil
 }
 
+// LastSeq returns the arrival number of the newest article ever stored
+// (deleted ones included); 0 for an empty store.
+func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketSeq).Sequence()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("last seq: %w", err)
+	}
+	return n, nil
+}
+
+// Arrived returns the articles whose arrival numbers are in [from, to],
+// newest first. It reads only that range: O(to-from).
+func (db *DB) Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []*feed.Article
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		items := tx.Bucket(bucketItems)
+		c := tx.Bucket(bucketSeq).Cursor()
+		end := seqKey(to)
+		for k, v := c.Seek(seqKey(from)); k != nil && bytes.Compare(k, end) <= 0; k, v = c.Next() {
+			raw := items.Get(v)
+			if raw == nil {
+				return fmt.Errorf("arrival index %x: no article %q", k, v)
+			}
+			a := new(feed.Article)
+			if err := json.Unmarshal(raw, a); err != nil {
+				return fmt.Errorf("decode article %q: %w", v, err)
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("arrived %d-%d: %w", from, to, err)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
 // Check verifies the store's consistency: every index entry points to an
 // existing article whose Published and categories put it there, and every
 // article is in all its indexes. It returns one line per problem, none
@@ -347,6 +286,7 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 		// The index entries every article should have, built from the items.
 		wantTime := map[string]string{}            // time key → id
 		wantCats := map[string]map[string]string{} // category key → time key → id
+		wantSeq := map[uint64]string{}             // arrival number → id
 		n := 0
 		err := tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
 			if n++; n%1024 == 0 {
@@ -368,6 +308,10 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 			}
 			tk := string(timeKey(a.Published, string(k)))
 			wantTime[tk] = string(k)
+			if other, dup := wantSeq[a.Seq]; dup {
+				report("items: articles %q and %q share arrival number %d", other, k, a.Seq)
+			}
+			wantSeq[a.Seq] = string(k)
 			for _, cat := range categoryKeys(a.Categories) {
 				if wantCats[cat] == nil {
 					wantCats[cat] = map[string]string{}
@@ -382,6 +326,34 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 		items := tx.Bucket(bucketItems)
 
 		checkIndex(tx.Bucket(bucketTime), items, "time index", wantTime, report)
+
+		seqs := tx.Bucket(bucketSeq)
+		last := seqs.Sequence()
+		err = seqs.ForEach(func(k, v []byte) error {
+			if len(k) != 8 || v == nil {
+				report("arrival index: malformed entry %x", k)
+				return nil
+			}
+			seq := binary.BigEndian.Uint64(k)
+			want, ok := wantSeq[seq]
+			switch {
+			case !ok && items.Get(v) == nil:
+				report("arrival index: entry %d for missing article %q", seq, v)
+			case !ok || want != string(v):
+				report("arrival index: stale entry %d for article %q", seq, v)
+			}
+			delete(wantSeq, seq)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for seq, id := range wantSeq {
+			report("arrival index: missing entry %d for article %q", seq, id)
+			if seq > last {
+				report("arrival index: article %q has arrival number %d beyond the last assigned %d", id, seq, last)
+			}
+		}
 
 		cats := tx.Bucket(bucketCats)
 		err = cats.ForEach(func(k, v []byte) error {

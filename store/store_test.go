@@ -87,11 +87,11 @@ func article(id string, pub time.Time, cats ...string) *feed.Article {
 // put stores a and fails the test on error.
 func put(tb testing.TB, db *store.DB, a *feed.Article) (*feed.Article, bool) {
 	tb.Helper()
-	stored, created, err := db.Put(context.Background(), a)
+	stored, prev, err := db.Put(context.Background(), a)
 	if err != nil {
 		tb.Fatalf("Put(%q): %v", a.ID, err)
 	}
-	return stored, created
+	return stored, prev == nil
 }
 
 // latestIDs returns the ids Latest returns.
@@ -153,6 +153,7 @@ func TestPutCreate(t *testing.T) {
 			}
 			want := before
 			want.Updated = tt.wantUpdated
+			want.Seq = 1 // the first arrival
 			if diff := cmp.Diff(&want, stored); diff != "" {
 				t.Errorf("stored article (-want +got):\n%s", diff)
 			}
@@ -350,7 +351,7 @@ func TestDelete(t *testing.T) {
 	put(t, db, article("a", t0, "News", "경제/산업"))
 	put(t, db, article("b", t0.Add(time.Hour), "News"))
 
-	if err := db.Delete(ctx, "a"); err != nil {
+	if _, err := db.Delete(ctx, "a"); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	if _, err := db.Get(ctx, "a"); !errors.Is(err, feed.ErrNotFound) {
@@ -362,7 +363,7 @@ func TestDelete(t *testing.T) {
 			t.Errorf("feed %q = %v, want %v", cat, got, want)
 		}
 	}
-	if err := db.Delete(ctx, "a"); !errors.Is(err, feed.ErrNotFound) {
+	if _, err := db.Delete(ctx, "a"); !errors.Is(err, feed.ErrNotFound) {
 		t.Errorf("second Delete: err = %v, want ErrNotFound", err)
 	}
 	mustCheck(t, db)
@@ -395,7 +396,7 @@ func TestReopen(t *testing.T) {
 		a, _ := put(t, db, article(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*time.Hour), "News"))
 		want = append([]*feed.Article{a}, want...)
 	}
-	if err := db.Delete(ctx, "a2"); err != nil {
+	if _, err := db.Delete(ctx, "a2"); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	want = append(want[:2], want[3:]...)
@@ -564,7 +565,11 @@ func TestCheck(t *testing.T) {
 			`items: article "b": cannot decode`,
 			`time index: stale entry for article "b"`,
 			`category "sports": stale entry for article "b"`,
+			`arrival index: stale entry 2 for article "b"`,
 		}},
+		{"missing arrival entry", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("seq")).Delete([]byte{0, 0, 0, 0, 0, 0, 0, 1})
+		}, []string{`arrival index: missing entry 1 for article "a"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -650,7 +655,7 @@ func TestContextCanceled(t *testing.T) {
 			return err
 		},
 		"Get":    func() error { _, err := db.Get(ctx, "a"); return err },
-		"Delete": func() error { return db.Delete(ctx, "a") },
+		"Delete": func() error { _, err := db.Delete(ctx, "a"); return err },
 		"Latest": func() error { _, err := db.Latest(ctx, "", 0, 10); return err },
 		"Check":  func() error { _, err := db.Check(ctx); return err },
 	}
@@ -711,7 +716,7 @@ func TestReadOnly(t *testing.T) {
 	if _, _, err := ro.Put(ctx, article("b", t0)); err == nil {
 		t.Errorf("Put on a read-only store succeeded, want error")
 	}
-	if err := ro.Delete(ctx, "a"); err == nil {
+	if _, err := ro.Delete(ctx, "a"); err == nil {
 		t.Errorf("Delete on a read-only store succeeded, want error")
 	}
 	mustCheck(t, ro)
@@ -841,5 +846,108 @@ func TestPutEmptyHash(t *testing.T) {
 	stored, created := put(t, db, a)
 	if created || stored.Title != "Changed" {
 		t.Errorf("created, Title = %v, %q, want false, %q", created, stored.Title, "Changed")
+	}
+}
+
+// TestGroupCommit runs many writers at once, some of them failing (a
+// delete of a missing article, an article without GUID): the failures are
+// reported to their callers alone and every other write is committed.
+func TestGroupCommit(t *testing.T) {
+	ctx := context.Background()
+	path := dbPath(t)
+	db := openAt(t, path, store.Options{})
+	const n = 200
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			switch i % 10 {
+			case 3:
+				_, errs[i] = db.Delete(ctx, fmt.Sprintf("missing-%d", i))
+			case 7:
+				a := article(fmt.Sprintf("a%03d", i), t0)
+				a.GUID = ""
+				_, _, errs[i] = db.Put(ctx, a)
+			default:
+				_, _, errs[i] = db.Put(ctx, article(fmt.Sprintf("a%03d", i), t0.Add(time.Duration(i)*time.Second), "News"))
+			}
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		switch i % 10 {
+		case 3:
+			if !errors.Is(err, feed.ErrNotFound) {
+				t.Errorf("delete %d: err = %v, want ErrNotFound", i, err)
+			}
+		case 7:
+			if err == nil {
+				t.Errorf("put %d without guid succeeded", i)
+			}
+		default:
+			if err != nil {
+				t.Errorf("put %d: %v", i, err)
+			}
+			ok++
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openAt(t, path, store.Options{})
+	if got := latestIDs(t, db, "news", 0, 1000); len(got) != ok {
+		t.Errorf("%d articles after reopen, want %d", len(got), ok)
+	}
+	mustCheck(t, db)
+}
+
+func TestArrived(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t, nil)
+	// Arrival order differs from publication order.
+	for i, id := range []string{"c", "a", "d", "b"} {
+		put(t, db, article(id, t0.Add(time.Duration(-i)*time.Hour)))
+	}
+	if _, err := db.Delete(ctx, "d"); err != nil {
+		t.Fatal(err)
+	}
+	last, err := db.LastSeq(ctx)
+	if err != nil || last != 4 {
+		t.Fatalf("LastSeq = %d, %v; want 4", last, err)
+	}
+	got, err := db.Arrived(ctx, 1, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range got {
+		ids = append(ids, a.ID)
+	}
+	if diff := cmp.Diff([]string{"b", "a", "c"}, ids); diff != "" {
+		t.Errorf("Arrived(1, 4) newest first (-want +got):\n%s", diff)
+	}
+	// An update keeps the arrival number.
+	a := article("a", t0)
+	a.Hash = "changed"
+	stored, _ := put(t, db, a)
+	if stored.Seq != 2 {
+		t.Errorf("updated article has seq %d, want 2", stored.Seq)
+	}
+	if got, _ := db.Arrived(ctx, 2, 2); len(got) != 1 || got[0].ID != "a" {
+		t.Errorf("Arrived(2, 2) = %v", got)
+	}
+}
+
+func TestClosed(t *testing.T) {
+	db, err := store.Open(dbPath(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.Put(context.Background(), article("a", t0)); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Put after Close: %v, want ErrClosed", err)
 	}
 }

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sokbo/feed"
+)
+
+// ErrClosed is returned by writes to a closed store.
+var ErrClosed = errors.New("store closed")
+
+// maxBatch bounds how many writes share one commit.
+const maxBatch = 256
+
+// op is one write waiting for the writer goroutine.
+type op struct {
+	put  *feed.Article // a Put, or
+	del  string        // a Delete
+	done chan result
+}
+
+type result struct {
+	stored, prev *feed.Article
+	wrote        bool
+	err          error
+}
+
+// Put stores a, creating it or updating the article with the same ID, and
+// writes its index entries in the same transaction. It returns the article
+// as stored and the version it replaced (nil when a was created). When Put
+// returns without error the change is committed and synced to disk.
+//
+// Re-putting an article whose Hash equals the stored one writes nothing and
+// returns the stored article as both stored and prev. An update keeps the
+// stored GUID and Seq, keeps the stored Published unless a.DateSet, and sets
+// Updated to a.Updated if a.UpdatedSet, else to the clock. A new article
+// must carry its GUID; its Updated is a.Updated if a.UpdatedSet, else
+// Published. Updated is never before Published. Put does not modify *a.
+//
+// Concurrent writes are group-committed: the writer takes every write
+// waiting when it is free and commits them in one transaction (one fsync),
+// so batches are as large as the real concurrency and a lone writer waits
+// for no timer.
+func (db *DB) Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Article, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if a == nil {
+		return nil, nil, errors.New("put article: nil article")
+	}
+	if a.ID == "" {
+		return nil, nil, errors.New("put article: empty id")
+	}
+	if len(a.ID) > maxIDLen {
+		return nil, nil, fmt.Errorf("put article %.20q…: id longer than %d bytes", a.ID, maxIDLen)
+	}
+	r := db.submit(&op{put: a})
+	if r.err != nil {
+		return nil, nil, fmt.Errorf("put article %q: %w", a.ID, r.err)
+	}
+	return r.stored, r.prev, nil
+}
+
+// Delete removes the article with the given id and all its index entries,
+// and returns it; or returns an error wrapping feed.ErrNotFound.
+func (db *DB) Delete(ctx context.Context, id string) (*feed.Article, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := db.submit(&op{del: id})
+	if r.err != nil {
+		return nil, fmt.Errorf("delete article %q: %w", id, r.err)
+	}
+	return r.prev, nil
+}
+
+// submit hands o to the writer and waits for its result. The wait ignores
+// the caller's context: once submitted, a write either commits or fails,
+// and the caller learns which.
+func (db *DB) submit(o *op) result {
+	o.done = make(chan result, 1)
+	db.mu.RLock()
+	if db.closed {
+		db.mu.RUnlock()
+		return result{err: ErrClosed}
+	}
+	db.ops <- o
+	db.mu.RUnlock()
+	return <-o.done
+}
+
+// writer commits the waiting writes in groups until ops is closed.
+func (db *DB) writer() {
+	defer close(db.writerDone)
+	batch := make([]*op, 0, maxBatch)
+	for o := range db.ops {
+		batch = append(batch[:0], o)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case o, ok := <-db.ops:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, o)
+			default:
+				break drain
+			}
+		}
+		db.commit(batch)
+	}
+}
+
+// errNoWrites rolls back a transaction that changed nothing: a commit
+// would still write and sync the meta page.
+var errNoWrites = errors.New("no writes")
+
+// commit applies batch in one transaction. If any write fails, the whole
+// transaction is rolled back and each write is retried in a transaction of
+// its own, so one bad write cannot fail the others (as bolt.DB.Batch does).
+func (db *DB) commit(batch []*op) {
+	results := make([]result, len(batch))
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		wrote := false
+		for i, o := range batch {
+			results[i] = db.apply(tx, o)
+			if results[i].err != nil {
+				return results[i].err
+			}
+			wrote = wrote || results[i].wrote
+		}
+		if !wrote {
+			return errNoWrites
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNoWrites) {
+		if len(batch) == 1 {
+			results[0] = result{err: err}
+		} else {
+			for i, o := range batch {
+				results[i] = db.applyAlone(o)
+			}
+		}
+	}
+	for i, o := range batch {
+		o.done <- results[i]
+	}
+}
+
+func (db *DB) applyAlone(o *op) result {
+	var r result
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		r = db.apply(tx, o)
+		if r.err == nil && !r.wrote {
+			return errNoWrites
+		}
+		return r.err
+	})
+	if err != nil && !errors.Is(err, errNoWrites) {
+		return result{err: err}
+	}
+	return r
+}
+
+func (db *DB) apply(tx *bolt.Tx, o *op) result {
+	if o.put != nil {
+		return db.applyPut(tx, o.put)
+	}
+	return applyDelete(tx, o.del)
+}
+
+func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
+	items := tx.Bucket(bucketItems)
+	id := []byte(a.ID)
+
+	var old *feed.Article
+	if v := items.Get(id); v != nil {
+		old = new(feed.Article)
+		if err := json.Unmarshal(v, old); err != nil {
+			return result{err: fmt.Errorf("decode stored article: %w", err)}
+		}
+		// An empty hash says nothing about the content, so it never makes
+		// a put a no-op.
+		if old.Hash != "" && old.Hash == a.Hash {
+			return result{stored: old, prev: old}
+		}
+	}
+
+	// A shallow copy is enough: only scalar fields change, and the slices
+	// are read, never written.
+	n := *a
+	if old == nil {
+		if n.GUID == "" {
+			return result{err: errors.New("new article without guid")}
+		}
+		if !n.UpdatedSet {
+			n.Updated = n.Published
+		}
+		seq, err := tx.Bucket(bucketSeq).NextSequence()
+		if err != nil {
+			return result{err: fmt.Errorf("next sequence: %w", err)}
+		}
+		n.Seq = seq
+	} else {
+		n.GUID = old.GUID
+		n.Seq = old.Seq
+		if !n.DateSet {
+			n.Published = old.Published
+		}
+		if !n.UpdatedSet {
+			n.Updated = db.now()
+		}
+	}
+	if n.Updated.Before(n.Published) {
+		n.Updated = n.Published
+	}
+
+	v, err := json.Marshal(n)
+	if err != nil {
+		return result{err: fmt.Errorf("encode article: %w", err)}
+	}
+	if old != nil {
+		if err := deleteIndex(tx, old); err != nil {
+			return result{err: err}
+		}
+	}
+	if err := items.Put(id, v); err != nil {
+		return result{err: fmt.Errorf("write item: %w", err)}
+	}
+	if err := putIndex(tx, &n); err != nil {
+		return result{err: err}
+	}
+	// Return what a later Get returns: the stored JSON decoded (times lose
+	// their monotonic reading and may change location).
+	stored := new(feed.Article)
+	if err := json.Unmarshal(v, stored); err != nil {
+		return result{err: fmt.Errorf("decode article: %w", err)}
+	}
+	return result{stored: stored, prev: old, wrote: true}
+}
+
+func applyDelete(tx *bolt.Tx, id string) result {
+	items := tx.Bucket(bucketItems)
+	v := items.Get([]byte(id))
+	if v == nil {
+		return result{err: feed.ErrNotFound}
+	}
+	old := new(feed.Article)
+	if err := json.Unmarshal(v, old); err != nil {
+		return result{err: fmt.Errorf("decode stored article: %w", err)}
+	}
+	if err := deleteIndex(tx, old); err != nil {
+		return result{err: err}
+	}
+	if err := items.Delete([]byte(id)); err != nil {
+		return result{err: fmt.Errorf("delete item: %w", err)}
+	}
+	return result{prev: old, wrote: true}
+}
+
+// seqKey is the key of an article in the arrival index.
+func seqKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, seq)
+}
