@@ -50,15 +50,20 @@ func invalidUTF8Line(b []byte) int {
 // decoding (YAML escapes, HTML character references) can produce, since
 // feeds are XML and one stray control character breaks a whole feed.
 func cleanText(s string) string {
-	if strings.IndexFunc(s, forbidden) >= 0 {
-		s = strings.Map(func(r rune) rune {
-			if forbidden(r) {
-				return -1
-			}
-			return r
-		}, s)
+	return norm.NFC.String(stripForbidden(s))
+}
+
+// stripForbidden removes the characters XML 1.0 forbids.
+func stripForbidden(s string) string {
+	if strings.IndexFunc(s, forbidden) < 0 {
+		return s
 	}
-	return norm.NFC.String(s)
+	return strings.Map(func(r rune) rune {
+		if forbidden(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // forbidden reports whether XML 1.0 forbids r:
@@ -79,15 +84,15 @@ func forbidden(r rune) bool {
 
 // splitFrontMatter splits the normalized document into the YAML between
 // the opening --- line and the closing --- or ... line, and the body after
-// it. The YAML starts on document line 2.
-func splitFrontMatter(s string) (fm, body string, err error) {
+// it. The YAML starts on document line 2; the body on bodyLine.
+func splitFrontMatter(s string) (fm, body string, bodyLine int, err error) {
 	first, rest, _ := strings.Cut(s, "\n")
 	if !isFence(first, "---") {
 		msg := "must begin with a --- line opening the front matter"
 		if strings.TrimSpace(s) == "" {
 			msg = "is empty"
 		}
-		return "", "", &feed.InputError{Field: "front matter", Line: 1, Msg: msg}
+		return "", "", 0, &feed.InputError{Field: "front matter", Line: 1, Msg: msg}
 	}
 	for off := 0; off < len(rest); {
 		line, _, _ := strings.Cut(rest[off:], "\n")
@@ -96,11 +101,11 @@ func splitFrontMatter(s string) (fm, body string, err error) {
 			if end < len(rest) {
 				end++ // the newline
 			}
-			return rest[:off], rest[end:], nil
+			return rest[:off], rest[end:], 3 + strings.Count(rest[:off], "\n"), nil
 		}
 		off += len(line) + 1
 	}
-	return "", "", &feed.InputError{Field: "front matter", Line: 1,
+	return "", "", 0, &feed.InputError{Field: "front matter", Line: 1,
 		Msg: "is not closed: no --- or ... line after the opening ---"}
 }
 

@@ -1,12 +1,19 @@
-// Package ingest turns one posted document — YAML front matter between ---
-// lines, then a Markdown or HTML body, as a Jekyll _posts file — into a
-// *feed.Article: it validates the front matter, renders and sanitizes the
-// body, and extracts the highlighted sentences and the lead paragraph that
-// the feeds show as the article's summary.
+// Package ingest turns one posted document into a *feed.Article: it
+// validates the front matter, renders and sanitizes the body, and extracts
+// the highlighted sentences and the lead paragraph that the feeds show as
+// the article's summary.
 //
-// Parse is the only entry point. It is pure: no I/O, no clock but the one
-// passed in Options, no package-level mutable state, and it is safe for
-// concurrent use.
+// A document is a Jekyll _posts file: a first line "---", YAML front
+// matter, a closing "---" or "..." line, then the body. The front matter
+// keys are title (required), id or slug, date, updated, author or authors,
+// categories or category, tags or tag, excerpt (or description, summary),
+// feature_text, image, lang, url or permalink, and format. The body is
+// Markdown (CommonMark with the GFM extensions; raw HTML passes through),
+// or, with "format: html", HTML taken as it is.
+//
+// Parse is the entry point (Slug is exported for the CLI). It does no I/O,
+// reads the clock only through Options.Now, keeps no mutable package state,
+// and is safe for concurrent use.
 package ingest
 
 import (
@@ -48,7 +55,7 @@ type Options struct {
 // document where known. An unusable Options (no BaseURL) is a plain error:
 // it is the caller's fault, not the poster's.
 func Parse(doc []byte, opt Options) (*feed.Article, error) {
-	host, err := checkBase(opt.BaseURL)
+	base, host, err := checkBase(opt.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -58,11 +65,11 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	}
 	sum := sha256.Sum256([]byte(text))
 
-	fmText, body, err := splitFrontMatter(text)
+	fmText, body, bodyLine, err := splitFrontMatter(text)
 	if err != nil {
 		return nil, err
 	}
-	m, err := decodeFrontMatter(fmText, opt.BaseURL)
+	m, err := decodeFrontMatter(fmText, base)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +97,7 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	a.ID = articleID(a, m, post)
 	a.GUID = "tag:" + host + "," + a.Published.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
 
-	rendered, err := renderBody(body, m.format)
+	rendered, err := renderBody(body, bodyLine, m.format)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +107,7 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	segs := segments(root)
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
-	content, err := sanitize(rendered, opt.BaseURL)
+	content, err := sanitize(rendered, base)
 	if err != nil {
 		return nil, err
 	}
@@ -108,20 +115,29 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	return a, nil
 }
 
-// checkBase validates Options.BaseURL and returns the host name that
-// authors the GUID's tag URI (lower case, ASCII, no port).
-func checkBase(base *url.URL) (string, error) {
-	if base == nil {
-		return "", errors.New("ingest: options: base URL required")
+// checkBase validates Options.BaseURL. It returns a copy that ends in a
+// slash (so https://example.com/news is read as the directory /news/) and
+// the host name that authors the GUID's tag URI: lower case, ASCII, no port.
+func checkBase(u *url.URL) (*url.URL, string, error) {
+	if u == nil {
+		return nil, "", errors.New("ingest: options: base URL required")
 	}
-	if base.Scheme != "http" && base.Scheme != "https" || base.Hostname() == "" {
-		return "", errors.New("ingest: options: base URL must be an absolute http or https URL")
+	if u.Scheme != "http" && u.Scheme != "https" || u.Hostname() == "" {
+		return nil, "", errors.New("ingest: options: base URL must be an absolute http or https URL")
+	}
+	base := *u
+	base.User, base.RawQuery, base.Fragment, base.RawFragment = nil, "", "", ""
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+		if base.RawPath != "" {
+			base.RawPath += "/"
+		}
 	}
 	host := strings.ToLower(base.Hostname())
 	if ascii, err := idna.Lookup.ToASCII(host); err == nil {
 		host = ascii
 	}
-	return host, nil
+	return &base, host, nil
 }
 
 // setDates fills Published, Updated, DateSet and UpdatedSet. A date in the

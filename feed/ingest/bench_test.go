@@ -1,0 +1,32 @@
+package ingest_test
+
+import (
+	"testing"
+
+	"sokbo/feed/ingest"
+)
+
+func BenchmarkParseSeed(b *testing.B) {
+	doc := seed(b)
+	opt := options(b)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ingest.Parse(doc, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHighlights measures the highlight extraction alone, on the
+// seed's rendered body.
+func BenchmarkHighlights(b *testing.B) {
+	a := parse(b, string(seed(b)))
+	b.SetBytes(int64(len(a.ContentHTML)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if h := ingest.HighlightsOf(a.ContentHTML); len(h) != 16 {
+			b.Fatalf("got %d highlights, want 16", len(h))
+		}
+	}
+}

@@ -1,0 +1,238 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+
+	"sokbo/feed"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/microcosm-cc/bluemonday/css"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// markdown renders bodies: CommonMark with the GFM extensions (tables,
+// strikethrough, autolinks, task lists). Raw HTML passes through
+// (WithUnsafe) because bodies are usually HTML from a web editor; the
+// sanitizer makes it safe afterwards. Built once, read-only afterwards.
+var markdown = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
+	)
+})
+
+// renderBody turns the body into HTML. With the front matter key
+// `format: html` the body is taken as HTML as it is and never goes through
+// Markdown: CommonMark ends an HTML block at a blank line and turns a
+// following indented line into a code block, which mangles hand-indented
+// HTML. The default (`format: markdown`) renders Markdown, where an
+// all-HTML body made of blank-line-separated blocks (as the editors produce)
+// comes out unchanged.
+//
+// bodyLine is the document line the body starts on, for errors.
+func renderBody(body string, bodyLine int, format string) (string, error) {
+	if format == "html" {
+		return body, nil
+	}
+	if err := checkNesting(body, bodyLine); err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := markdown().Convert([]byte(body), &buf); err != nil {
+		return "", fmt.Errorf("render markdown: %w", err)
+	}
+	return buf.String(), nil
+}
+
+// maxNesting is the deepest nesting of block quotes and list items on one
+// Markdown line that renderBody accepts. goldmark takes time quadratic in
+// that depth: 16 KB of ">" take a quarter of a second, a megabyte minutes.
+// Real articles nest a few levels.
+const maxNesting = 32
+
+// checkNesting rejects a Markdown body with a line that opens more than
+// maxNesting block quotes and list items.
+func checkNesting(body string, line int) error {
+	for rest := body; rest != ""; line++ {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
+		if containerDepth(l) > maxNesting {
+			return &feed.InputError{Field: "document", Line: line, Msg: fmt.Sprintf(
+				"nests block quotes or lists more than %d deep (use format: html for such markup)", maxNesting)}
+		}
+	}
+	return nil
+}
+
+// containerDepth counts the block quote (>) and list item (-, +, *, 1.,
+// 1)) markers that open a Markdown line, up to maxNesting+1. It may
+// overcount (the markers of an indented code block count too), never by
+// enough to matter in an article.
+func containerDepth(l string) int {
+	depth, i := 0, 0
+	for depth <= maxNesting {
+		for i < len(l) && (l[i] == ' ' || l[i] == '\t') {
+			i++
+		}
+		if i == len(l) {
+			break
+		}
+		switch c := l[i]; {
+		case c == '>':
+			i++
+		case c == '-' || c == '+' || c == '*':
+			if i+1 < len(l) && l[i+1] != ' ' && l[i+1] != '\t' || c != '+' && isThematicBreak(l[i:]) {
+				return depth
+			}
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(l) && j-i < 9 && l[j] >= '0' && l[j] <= '9' {
+				j++
+			}
+			if j == len(l) || l[j] != '.' && l[j] != ')' || j+1 < len(l) && l[j+1] != ' ' && l[j+1] != '\t' {
+				return depth
+			}
+			i = j + 1
+		default:
+			return depth
+		}
+		depth++
+	}
+	return depth
+}
+
+// isThematicBreak reports whether s is a Markdown thematic break (- - -).
+func isThematicBreak(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case s[0]:
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n >= 3
+}
+
+// parseHTML parses an HTML fragment as the content of a <body> and returns
+// a <div> holding it. The HTML parser never fails on a string reader.
+func parseHTML(s string) *html.Node {
+	div := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, _ := html.ParseFragment(strings.NewReader(s), ctx)
+	for _, n := range nodes {
+		div.AppendChild(n)
+	}
+	return div
+}
+
+// textElements may carry the allowed styles.
+var textElements = []string{
+	"p", "div", "span", "a", "b", "strong", "i", "em", "u", "s", "strike",
+	"del", "ins", "mark", "small", "sub", "sup", "code", "q", "cite", "abbr",
+	"h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote",
+	"pre", "td", "th", "caption", "figcaption",
+}
+
+// policy is the sanitizer: bluemonday's UGC policy (no script, no event
+// handlers, no iframe/object/embed, only http, https and mailto URLs)
+// plus a few text styles whose values are checked: colours (no url(), no
+// expression()), font weight and style, alignment and decoration. Built
+// once, read-only afterwards (bluemonday policies are safe for concurrent
+// use once built).
+var policy = sync.OnceValue(func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowStyles("color", "background-color", "background").MatchingHandler(isCSSColor).OnElements(textElements...)
+	p.AllowStyles("font-weight").MatchingHandler(css.FontWeightHandler).OnElements(textElements...)
+	p.AllowStyles("font-style").MatchingHandler(css.FontStyleHandler).OnElements(textElements...)
+	p.AllowStyles("text-align").MatchingHandler(css.TextAlignHandler).OnElements(textElements...)
+	p.AllowStyles("text-decoration").MatchingHandler(css.TextDecorationHandler).OnElements(textElements...)
+	return p
+})
+
+// cssColorRE is the shape of a colour value: hex, a colour function of
+// numbers, or a keyword (checked against the CSS colour names).
+var cssColorRE = regexp.MustCompile(`^(#[0-9a-f]{3,8}|(rgba?|hsla?)\([0-9.,%/ +-]*\)|[a-z]+)$`)
+
+// isCSSColor reports whether the (lower-cased) value is one colour.
+func isCSSColor(v string) bool {
+	v = strings.TrimSpace(v)
+	if !cssColorRE.MatchString(v) {
+		return false
+	}
+	return v[0] == '#' || strings.Contains(v, "(") || css.ColorHandler(v)
+}
+
+// sanitize sanitizes the rendered body and makes its links absolute.
+func sanitize(rendered string, base *url.URL) (string, error) {
+	root := parseHTML(policy().Sanitize(rendered))
+	doc := goquery.NewDocumentFromNode(root)
+	doc.Find("[href], [src], [srcset], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
+		for _, attr := range []string{"href", "src", "cite", "poster"} {
+			if v, ok := s.Attr(attr); ok {
+				if abs, keep := absolute(base, v); keep {
+					s.SetAttr(attr, abs)
+				} else {
+					s.RemoveAttr(attr)
+				}
+			}
+		}
+		if v, ok := s.Attr("srcset"); ok {
+			s.SetAttr("srcset", absoluteSrcset(base, v))
+		}
+	})
+	out, err := doc.Html()
+	if err != nil {
+		return "", fmt.Errorf("render sanitized body: %w", err)
+	}
+	// Character references can produce characters XML forbids (&#1;).
+	return stripForbidden(strings.TrimSpace(out)), nil
+}
+
+// absolute resolves a link or source against the site; keep is false for
+// a value that cannot be used. Fragment-only links (#notes) stay as they
+// are: they point into the article wherever it is shown.
+func absolute(base *url.URL, v string) (abs string, keep bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.HasPrefix(v, "#") {
+		return v, true
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return "", false
+	}
+	if u.Scheme != "" {
+		return v, true // the sanitizer allowed only http, https and mailto
+	}
+	abs, err = siteURL(base, v)
+	return abs, err == nil
+}
+
+// absoluteSrcset resolves each URL of a srcset ("a.jpg 1x, b.jpg 2x").
+func absoluteSrcset(base *url.URL, v string) string {
+	parts := strings.Split(v, ",")
+	for i, p := range parts {
+		f := strings.Fields(p)
+		if len(f) == 0 {
+			continue
+		}
+		if abs, ok := absolute(base, f[0]); ok {
+			f[0] = abs
+		}
+		parts[i] = strings.Join(f, " ")
+	}
+	return strings.Join(parts, ", ")
+}

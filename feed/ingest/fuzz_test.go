@@ -1,0 +1,93 @@
+package ingest_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"sokbo/feed"
+	"sokbo/feed/ingest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func FuzzParse(f *testing.F) {
+	f.Add(seed(f))
+	for _, doc := range []string{
+		"---\ntitle: Ferry rescue\ndate: 2026-11-24 09:30:00 +0900\ncategories: [Local]\n---\n# Coast guard\n\nThe coast guard said <mark>twelve people were rescued</mark>. It was cold.\n\n- <span style=\"COLOR:Red\">Red item</span>\n",
+		"---\ntitle: T\nformat: html\n---\n<p>A&nbsp;<span style=\"background: #ff0\">b</span>. 3.5 c.<br>d</p><ul><li>x</li></ul>",
+		"---\ntitle: T\nimage: /a.jpg\nurl: //x.example/y\nauthors: [a, {name: b}]\n---\n<script>x</script><a href=\"javascript:x\">y</a>",
+		"\uFEFF---\r\ntitle: T\r\n...\r\nbody\r\n",
+		"",
+		"---\n",
+		"---\ntitle: [a\n---\n",
+		"---\ntitle: a\ndate: nope\n---\n",
+		"---\ntitle: \"\\x01\"\n---\n",
+		"---\ntitle: a\n---\n&#1;&#xFFFE;<mark>&#x1100;&#x1161;</mark>.",
+		"no front matter \xff",
+		"---\ntitle: T\n---\n" + strings.Repeat("> - ", 40) + "x\n",
+	} {
+		f.Add([]byte(doc))
+	}
+	opt := options(f)
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		a, err := ingest.Parse(doc, opt)
+		if err != nil {
+			var ie *feed.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("Parse error %v (%T), want a *feed.InputError", err, err)
+			}
+			return
+		}
+		if a.ID == "" || a.Title == "" || a.GUID == "" || a.Hash == "" {
+			t.Errorf("ID, Title, GUID, Hash = %q, %q, %q, %q; want all set", a.ID, a.Title, a.GUID, a.Hash)
+		}
+		if strings.HasPrefix(a.ID, ".") || utf8.RuneCountInString(a.ID) > 200 ||
+			strings.IndexFunc(a.ID, func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.M, r) && !strings.ContainsRune("-_.~", r)
+			}) >= 0 {
+			t.Errorf("ID = %q, not a valid id", a.ID)
+		}
+		if !utf8.ValidString(a.ContentHTML) {
+			t.Errorf("ContentHTML is not valid UTF-8: %q", a.ContentHTML)
+		}
+		if strings.Contains(strings.ToLower(a.ContentHTML), "<script") {
+			t.Errorf("ContentHTML has a script: %q", a.ContentHTML)
+		}
+		if n := utf8.RuneCountInString(a.Lead); n > 300 {
+			t.Errorf("Lead has %d runes", n)
+		}
+		fields := []string{a.ID, a.GUID, a.Title, a.URL, a.Lang, a.Image, a.Excerpt,
+			a.FeatureText, a.Lead, a.ContentHTML, a.Hash}
+		for _, l := range [][]string{a.Authors, a.Categories, a.Tags, a.Highlights} {
+			fields = append(fields, l...)
+		}
+		for _, s := range fields {
+			if i := strings.IndexFunc(s, xmlForbidden); i >= 0 {
+				t.Errorf("field %q has an XML-forbidden character at %d", s, i)
+			}
+		}
+		seen := map[string]bool{}
+		for _, h := range a.Highlights {
+			if h == "" || seen[h] {
+				t.Errorf("highlight %q empty or repeated", h)
+			}
+			seen[h] = true
+		}
+		b, err := ingest.Parse(doc, opt)
+		if err != nil {
+			t.Fatalf("second Parse: %v", err)
+		}
+		if diff := cmp.Diff(a, b); diff != "" {
+			t.Errorf("Parse is not deterministic (-first +second):\n%s", diff)
+		}
+	})
+}
+
+// xmlForbidden reports whether XML 1.0 forbids r in a document.
+func xmlForbidden(r rune) bool {
+	return !(r == '\t' || r == '\n' || r == '\r' ||
+		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF)
+}

@@ -1,0 +1,568 @@
+package ingest_test
+
+import (
+	"errors"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sokbo/feed"
+	"sokbo/feed/ingest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// now is the fixed clock of the tests.
+func now() time.Time { return time.Date(2026, 11, 25, 12, 30, 15, 123456789, time.UTC) }
+
+// options returns Options for https://news.example.com/.
+func options(tb testing.TB) ingest.Options {
+	tb.Helper()
+	return ingest.Options{BaseURL: mustURL(tb, "https://news.example.com/"), Lang: "ko", Now: now}
+}
+
+func mustURL(tb testing.TB, s string) *url.URL {
+	tb.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// parse parses doc with options(tb), failing the test on error.
+func parse(tb testing.TB, doc string) *feed.Article {
+	tb.Helper()
+	return parseWith(tb, doc, options(tb))
+}
+
+func parseWith(tb testing.TB, doc string, opt ingest.Options) *feed.Article {
+	tb.Helper()
+	a, err := ingest.Parse([]byte(doc), opt)
+	if err != nil {
+		tb.Fatalf("Parse: %v", err)
+	}
+	return a
+}
+
+// seed returns the real seed article.
+func seed(tb testing.TB) []byte {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/seed.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func TestParseSeed(t *testing.T) {
+	a := parse(t, string(seed(t)))
+
+	if got, want := a.Title, "대통령실 미국 측 긴밀 협력 계획 밝혀졌다!"; got != want {
+		t.Errorf("Title = %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]string{"News"}, a.Categories); diff != "" {
+		t.Errorf("Categories (-want +got):\n%s", diff)
+	}
+	wantExcerpt := "한미 동맹의 미국 내 지지는 초당적이라는 대통령실의 발언이 주목받고 있다. 조 바이든 대통령의 대선 후보 사퇴에도 불구하고 양국 협력은 계속될 것이라는 입장이 전해졌다."
+	if a.Excerpt != wantExcerpt {
+		t.Errorf("Excerpt = %q, want %q", a.Excerpt, wantExcerpt)
+	}
+	if !strings.HasPrefix(a.FeatureText, "## koreablockchain 실시간 뉴스 속보입니다.") {
+		t.Errorf("FeatureText = %q, want the front matter's feature_text", a.FeatureText)
+	}
+	if got, want := a.Image, "https://news.example.com/assets/img/newsdao_breakingnews.jpg"; got != want {
+		t.Errorf("Image = %q, want %q", got, want)
+	}
+	if got, want := a.Lang, "ko"; got != want {
+		t.Errorf("Lang = %q, want %q", got, want)
+	}
+	if got, want := a.ID, "대통령실-미국-측-긴밀-협력-계획-밝혀졌다"; got != want {
+		t.Errorf("ID = %q, want %q", got, want)
+	}
+	if got, want := a.GUID, "tag:news.example.com,2026-11-25:"+url.PathEscape(a.ID); got != want {
+		t.Errorf("GUID = %q, want %q", got, want)
+	}
+	if a.DateSet || !a.Published.Equal(now().Truncate(time.Second)) || !a.Updated.Equal(a.Published) {
+		t.Errorf("Published, Updated, DateSet = %v, %v, %v; want %v, the same, false",
+			a.Published, a.Updated, a.DateSet, now().Truncate(time.Second))
+	}
+	if len(a.Hash) != 64 {
+		t.Errorf("Hash = %q, want 64 hex digits", a.Hash)
+	}
+
+	// The seed has 16 highlighted spans, each in a different sentence.
+	wantFirst := []string{
+		"대통령실은 조 바이든 대통령이 대선 후보직을 전격 사퇴한 것과 관련하여 양국 간 긴밀한 협력은 지속적으로 유지될 것이라는 입장을 밝혔습니다.",
+		"대통령실 관계자는 한미 동맹에 대한 미국 내 지지는 초당적이라고 강조했습니다.",
+		"우리 정부는 이와 같은 초당적 지지를 활용하여 동맹을 더욱 강화할 계획입니다.",
+	}
+	if len(a.Highlights) != 16 {
+		t.Errorf("got %d highlights, want 16:\n%s", len(a.Highlights), strings.Join(a.Highlights, "\n"))
+	}
+	if len(a.Highlights) >= 3 {
+		if diff := cmp.Diff(wantFirst, a.Highlights[:3]); diff != "" {
+			t.Errorf("first three highlights (-want +got):\n%s", diff)
+		}
+	}
+	if got, want := a.Highlights[len(a.Highlights)-1], "앞으로도 이러한 협력은 안정적이고 힘있는 동맹으로 자리 잡을 것입니다."; got != want {
+		t.Errorf("last highlight = %q, want %q", got, want)
+	}
+	seen := map[string]bool{}
+	text := regexp.MustCompile(`<[^>]*>`).ReplaceAllString(a.ContentHTML, "")
+	pos := 0
+	for _, h := range a.Highlights {
+		if seen[h] {
+			t.Errorf("highlight %q appears twice", h)
+		}
+		seen[h] = true
+		// Document order: each highlight starts after the previous one.
+		start := string([]rune(h)[:8])
+		i := strings.Index(text[pos:], start)
+		if i < 0 {
+			t.Errorf("highlight %q out of document order", h)
+			continue
+		}
+		pos += i + len(start)
+	}
+
+	wantLead := "대통령실은 조 바이든 대통령이 대선 후보직을 전격 사퇴한 것과 관련하여 양국 간 긴밀한 협력은 지속적으로 유지될 것이라는 입장을 밝혔습니다. 대통령실 관계자는 한미 동맹에 대한 미국 내 지지는 초당적이라고 강조했습니다. 이는 한미 동맹이 양국의 외교 및 안보에 있어 얼마나 중요한지를 시사합니다. 우리 정부는 이와 같은 초당적 지지를 활용하여 동맹을 더욱 강화할 계획입니다."
+	if a.Lead != wantLead {
+		t.Errorf("Lead = %q, want %q", a.Lead, wantLead)
+	}
+
+	for _, bad := range []string{"<script", "data-ke-size", "<html", "<body"} {
+		if strings.Contains(a.ContentHTML, bad) {
+			t.Errorf("ContentHTML contains %q", bad)
+		}
+	}
+	for _, good := range []string{
+		`<img src="https://news.example.com/assets/img/newsdao_breakingnews.jpg" alt="koreablockchain 속보"/>`,
+		`<span style="color: #ee2323">양국 간 긴밀한 협력은 지속적으로 유지될 것</span>`,
+		`<span style="background-color: #21538527">대통령실 관계자는`,
+		`<h2>한미동맹과 미국 내 지지</h2>`,
+		`<li>향후 한미관계의 전망</li>`,
+		`<a href="https://newsdao.kr" rel="nofollow">https://newsdao.kr</a>`,
+	} {
+		if !strings.Contains(a.ContentHTML, good) {
+			t.Errorf("ContentHTML lacks %q", good)
+		}
+	}
+	if strings.Contains(a.ContentHTML, `src="/`) || strings.Contains(a.ContentHTML, `href="/`) {
+		t.Errorf("ContentHTML keeps a relative link or source")
+	}
+}
+
+// TestParseSeedVariants checks that the seed parses to the same article
+// with a BOM and CRLF line endings, and as `format: html`.
+func TestParseSeedVariants(t *testing.T) {
+	doc := string(seed(t))
+	want := parse(t, doc)
+	tests := []struct {
+		name string
+		doc  string
+	}{
+		{"BOM and CRLF", "\uFEFF" + strings.ReplaceAll(doc, "\n", "\r\n")},
+		{"CR only", strings.ReplaceAll(doc, "\n", "\r")},
+		{"format html", strings.Replace(doc, "---\n\n", "format: html\n---\n\n", 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := parse(t, tt.doc)
+			if tt.name == "format html" {
+				// A different document, and Markdown drops the blank
+				// lines between HTML blocks.
+				got.Hash = want.Hash
+				got.ContentHTML = regexp.MustCompile(`\n+`).ReplaceAllString(got.ContentHTML, "\n")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("article differs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseBad(t *testing.T) {
+	tests := []struct {
+		name  string
+		doc   string
+		field string
+		line  int
+	}{
+		{"empty document", "", "front matter", 1},
+		{"no front matter", "# Hello\n\nbody\n", "front matter", 1},
+		{"front matter not first", "\n---\ntitle: a\n---\n", "front matter", 1},
+		{"unterminated front matter", "---\ntitle: a\n\nbody\n", "front matter", 1},
+		{"bad YAML", "---\ntitle: a\nx: y: z\n---\n", "front matter", 3},
+		{"bad YAML tab", "---\ntitle: a\n\tx: 1\n---\n", "front matter", 3},
+		{"front matter is a list", "---\n- a\n- b\n---\n", "front matter", 2},
+		{"front matter is text", "---\njust text\n---\n", "front matter", 2},
+		{"invalid UTF-8", "---\ntitle: a\n---\n\nfine\nbad \xff byte\n", "document", 6},
+		{"invalid UTF-8 in front matter", "---\ntitle: \xc3\x28\n---\n", "document", 2},
+		{"missing title", "---\nid: x\n---\nbody\n", "title", 0},
+		{"empty front matter", "---\n---\nbody\n", "title", 0},
+		{"empty title", "---\nid: x\ntitle: '  '\n---\n", "title", 3},
+		{"null title", "---\ntitle: ~\n---\n", "title", 2},
+		{"title as list", "---\ntitle:\n  - a\n  - b\n---\n", "title", 2},
+		{"title as mapping", "---\ntitle: {a: b}\n---\n", "title", 2},
+		{"title twice", "---\ntitle: a\ntitle: b\n---\n", "title", 3},
+		{"title of control characters", "---\ntitle: \"\\x01\\x02\"\n---\n", "title", 2},
+		{"bad date", "---\ntitle: a\ndate: yesterday\n---\n", "date", 3},
+		{"impossible date", "---\ntitle: a\ndate: 2024-02-30\n---\n", "date", 3},
+		{"date as list", "---\ntitle: a\ndate: [2024-01-01]\n---\n", "date", 3},
+		{"bad updated", "---\ntitle: a\nupdated: soon\n---\n", "updated", 3},
+		{"updated before date", "---\ntitle: a\ndate: 2024-07-22 10:00:00 +0900\nupdated: 2024-07-22T00:59:59Z\n---\n", "updated", 4},
+		{"updated before date (same offset)", "---\ntitle: a\ndate: 2024-07-22\nupdated: 2024-07-21\n---\n", "updated", 4},
+		{"id with space", "---\ntitle: a\nid: has space\n---\n", "id", 3},
+		{"id with slash", "---\ntitle: a\nid: a/b\n---\n", "id", 3},
+		{"id starting with dot", "---\ntitle: a\nid: .hidden\n---\n", "id", 3},
+		{"id too long", "---\ntitle: a\nid: " + strings.Repeat("x", 201) + "\n---\n", "id", 3},
+		{"bad slug", "---\ntitle: a\nslug: 'a?b'\n---\n", "id", 3},
+		{"javascript image", "---\ntitle: a\nimage: javascript:alert(1)\n---\n", "image", 3},
+		{"data image", "---\ntitle: a\nimage: 'data:image/png;base64,AAAA'\n---\n", "image", 3},
+		{"image without host", "---\ntitle: a\nimage: 'http:///x.jpg'\n---\n", "image", 3},
+		{"ftp url", "---\ntitle: a\nurl: ftp://example.com/x\n---\n", "url", 3},
+		{"javascript permalink", "---\ntitle: a\npermalink: 'javascript:alert(1)'\n---\n", "url", 3},
+		{"bad lang", "---\ntitle: a\nlang: 'ko kr'\n---\n", "lang", 3},
+		{"bad format", "---\ntitle: a\nformat: pdf\n---\n", "format", 3},
+		{"category as nested list", "---\ntitle: a\ncategories:\n  - News\n  - [a, b]\n---\n", "categories", 5},
+		{"markdown nested too deep", "---\ntitle: a\n---\nok\n\n" + strings.Repeat("> - 1. ", 11) + "x\n", "document", 6},
+		{"author as mapping without name", "---\ntitle: a\nauthor: {email: x}\n---\n", "author", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := ingest.Parse([]byte(tt.doc), options(t))
+			if err == nil {
+				t.Fatalf("Parse = %+v, nil; want an error", a)
+			}
+			var ie *feed.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("Parse error = %#v (%v), want a *feed.InputError", err, err)
+			}
+			if ie.Field != tt.field || ie.Line != tt.line {
+				t.Errorf("error field, line = %q, %d (%v); want %q, %d", ie.Field, ie.Line, err, tt.field, tt.line)
+			}
+			if ie.Msg == "" || strings.ToLower(ie.Msg[:1]) != ie.Msg[:1] {
+				t.Errorf("error message %q: want a lower-case message", ie.Msg)
+			}
+		})
+	}
+}
+
+func TestParseOptionsErrors(t *testing.T) {
+	doc := []byte("---\ntitle: a\n---\n")
+	for _, base := range []string{"", "/news/", "ftp://example.com/", "https:///x"} {
+		opt := ingest.Options{}
+		if base != "" {
+			opt.BaseURL = mustURL(t, base)
+		}
+		_, err := ingest.Parse(doc, opt)
+		var ie *feed.InputError
+		if err == nil || errors.As(err, &ie) {
+			t.Errorf("Parse with base URL %q: error = %v; want an error that is not an InputError", base, err)
+		}
+	}
+}
+
+// fields is the part of an article that the front matter decides.
+type fields struct {
+	ID, Title, URL, Lang, Image, Excerpt string
+	Authors, Categories, Tags            []string
+	Published, Updated                   time.Time
+	DateSet, UpdatedSet                  bool
+}
+
+func fieldsOf(a *feed.Article) fields {
+	return fields{a.ID, a.Title, a.URL, a.Lang, a.Image, a.Excerpt,
+		a.Authors, a.Categories, a.Tags, a.Published, a.Updated, a.DateSet, a.UpdatedSet}
+}
+
+func TestParseFrontMatter(t *testing.T) {
+	noDate := now().Truncate(time.Second)
+	def := func(f fields) fields {
+		if f.Lang == "" {
+			f.Lang = "ko"
+		}
+		if f.Published.IsZero() {
+			f.Published = noDate
+		}
+		if f.Updated.IsZero() {
+			f.Updated = f.Published
+		}
+		return f
+	}
+	tests := []struct {
+		name string
+		base string // default https://news.example.com/
+		fm   string
+		want fields
+	}{
+		{
+			name: "title folded",
+			fm:   "title: \"  Ferry\\n rescue   at  sea \"",
+			want: fields{ID: "ferry-rescue-at-sea", Title: "Ferry rescue at sea"},
+		},
+		{
+			name: "numeric title",
+			fm:   "title: 2026",
+			want: fields{ID: "2026", Title: "2026"},
+		},
+		{
+			name: "explicit id",
+			fm:   "title: T\nid: '  기사-42_v1.0~b  '",
+			want: fields{ID: "기사-42_v1.0~b", Title: "T"},
+		},
+		{
+			name: "slug, and id wins over slug",
+			fm:   "title: T\nslug: from-slug\nid: from-id",
+			want: fields{ID: "from-id", Title: "T"},
+		},
+		{
+			name: "slug",
+			fm:   "title: T\nslug: from-slug",
+			want: fields{ID: "from-slug", Title: "T"},
+		},
+		{
+			name: "date with offset",
+			fm:   "title: Ferry\ndate: 2026-11-24 08:30:00 +0900",
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+				Published: time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC)},
+		},
+		{
+			name: "date without offset is UTC",
+			fm:   "title: Ferry\ndate: 2026-11-24 08:30:00",
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+				Published: time.Date(2026, 11, 24, 8, 30, 0, 0, time.UTC)},
+		},
+		{
+			name: "RFC 3339 with fraction, quoted",
+			fm:   "title: Ferry\ndate: '2026-11-24T08:30:00.25+09:00'",
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+				Published: time.Date(2026, 11, 23, 23, 30, 0, 250000000, time.UTC)},
+		},
+		{
+			name: "RFC 3339 Z unquoted",
+			fm:   "title: Ferry\ndate: 2026-11-24T08:30:00Z",
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+				Published: time.Date(2026, 11, 24, 8, 30, 0, 0, time.UTC)},
+		},
+		{
+			name: "date only, and updated",
+			fm:   "title: Ferry\ndate: 2026-11-24\nupdated: 2026-11-25 10:00:00 +0900",
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true, UpdatedSet: true,
+				Published: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+				Updated:   time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)},
+		},
+		{
+			name: "updated without date",
+			fm:   "title: Ferry\nupdated: 2020-01-01",
+			want: fields{ID: "ferry", Title: "Ferry", UpdatedSet: true,
+				Updated: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
+		},
+		{
+			name: "authors merged and de-duplicated",
+			fm:   "title: T\nauthor: Kim Min-ji\nauthors:\n  - ' kim  min-ji '\n  - Lee\n  - ''\n  - {name: Park, email: p@example.com}",
+			want: fields{ID: "t", Title: "T", Authors: []string{"Kim Min-ji", "Lee", "Park"}},
+		},
+		{
+			name: "single category string is one category",
+			fm:   "title: T\ncategories: Economy, Finance and Markets",
+			want: fields{ID: "t", Title: "T", Categories: []string{"Economy, Finance and Markets"}},
+		},
+		{
+			name: "categories de-duplicated by key, first form kept",
+			fm:   "title: T\ncategories: [News, ' news ', '', NEWS, 경제/산업]\ncategory: '경제/산업 '\ntags: storm\ntag: [Storm, Rain]",
+			want: fields{ID: "t", Title: "T", Categories: []string{"News", "경제/산업"}, Tags: []string{"storm", "Rain"}},
+		},
+		{
+			name: "excerpt folded",
+			fm:   "title: T\nexcerpt: |\n  one\n    two\u00a0 three\n",
+			want: fields{ID: "t", Title: "T", Excerpt: "one two three"},
+		},
+		{
+			name: "description as excerpt",
+			fm:   "title: T\ndescription: ' from description '\nsummary: from summary",
+			want: fields{ID: "t", Title: "T", Excerpt: "from description"},
+		},
+		{
+			name: "summary as excerpt",
+			fm:   "title: T\nsummary: from summary\nexcerpt: ''",
+			want: fields{ID: "t", Title: "T", Excerpt: "from summary"},
+		},
+		{
+			name: "absolute image",
+			fm:   "title: T\nimage: https://cdn.example.org/a.jpg?w=1",
+			want: fields{ID: "t", Title: "T", Image: "https://cdn.example.org/a.jpg?w=1"},
+		},
+		{
+			name: "protocol-relative image",
+			fm:   "title: T\nimage: //cdn.example.org/a.jpg",
+			want: fields{ID: "t", Title: "T", Image: "https://cdn.example.org/a.jpg"},
+		},
+		{
+			name: "image mapping with path",
+			fm:   "title: T\nimage:\n  path: /img/a.jpg\n  alt: A",
+			want: fields{ID: "t", Title: "T", Image: "https://news.example.com/img/a.jpg"},
+		},
+		{
+			name: "site path image under a base path",
+			base: "https://example.com/news/",
+			fm:   "title: T\nimage: /assets/img/x.jpg",
+			want: fields{ID: "t", Title: "T", Image: "https://example.com/news/assets/img/x.jpg"},
+		},
+		{
+			name: "image already under the base path",
+			base: "https://example.com/news",
+			fm:   "title: T\nimage: /news/assets/img/x.jpg",
+			want: fields{ID: "t", Title: "T", Image: "https://example.com/news/assets/img/x.jpg"},
+		},
+		{
+			name: "relative image under a base path",
+			base: "https://example.com/news",
+			fm:   "title: T\nimage: assets/img/x.jpg",
+			want: fields{ID: "t", Title: "T", Image: "https://example.com/news/assets/img/x.jpg"},
+		},
+		{
+			name: "canonical url",
+			fm:   "title: T\nurl: https://other.example.org/2026/ferry",
+			want: fields{ID: "t", Title: "T", URL: "https://other.example.org/2026/ferry"},
+		},
+		{
+			name: "permalink site path",
+			fm:   "title: T\npermalink: /2026/11/ferry/",
+			want: fields{ID: "t", Title: "T", URL: "https://news.example.com/2026/11/ferry/"},
+		},
+		{
+			name: "lang",
+			fm:   "title: T\nlang: en_US",
+			want: fields{ID: "t", Title: "T", Lang: "en-US"},
+		},
+		{
+			name: "aliases and unknown keys",
+			fm:   "title: &t Same\nlayout: post\nsidebar: {nav: x}\ncategories: *t",
+			want: fields{ID: "same", Title: "Same", Categories: []string{"Same"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := options(t)
+			if tt.base != "" {
+				opt.BaseURL = mustURL(t, tt.base)
+			}
+			a := parseWith(t, "---\n"+tt.fm+"\n---\nbody\n", opt)
+			if diff := cmp.Diff(def(tt.want), fieldsOf(a)); diff != "" {
+				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseFileName(t *testing.T) {
+	tests := []struct {
+		name, fileName, fm string
+		wantID             string
+		wantPublished      time.Time
+		wantDateSet        bool
+	}{
+		{"date and slug from the name", "2026-11-24-ferry-rescue.md", "title: 여객선 구조",
+			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+		{"a path is reduced to the base name", "_posts/2026-11-24-Ferry-Rescue.markdown", "title: 여객선 구조",
+			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+		{"explicit date wins", "2026-11-24-ferry-rescue.md", "title: T\ndate: 2026-11-25 09:00:00 +0900",
+			"2026-11-25-ferry-rescue", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), true},
+		{"explicit id wins", "2026-11-24-ferry-rescue.md", "title: T\nid: my-id",
+			"my-id", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+		{"not a post name", "ferry-rescue.md", "title: Ferry",
+			"ferry", now().Truncate(time.Second), false},
+		{"impossible date in the name", "2026-13-45-ferry.md", "title: Ferry",
+			"ferry", now().Truncate(time.Second), false},
+		{"no file name, date in front matter", "", "title: Ferry\ndate: 2026-11-24",
+			"2026-11-24-ferry", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := options(t)
+			opt.FileName = tt.fileName
+			a := parseWith(t, "---\n"+tt.fm+"\n---\n", opt)
+			if a.ID != tt.wantID || !a.Published.Equal(tt.wantPublished) || a.DateSet != tt.wantDateSet {
+				t.Errorf("ID, Published, DateSet = %q, %v, %v; want %q, %v, %v",
+					a.ID, a.Published, a.DateSet, tt.wantID, tt.wantPublished, tt.wantDateSet)
+			}
+		})
+	}
+}
+
+func TestParseGUID(t *testing.T) {
+	opt := options(t)
+	opt.BaseURL = mustURL(t, "https://News.Example.COM:8443/news/")
+	a := parseWith(t, "---\ntitle: 여객선 구조\ndate: 2026-11-24 08:00:00 +0900\n---\n", opt)
+	if got, want := a.GUID, "tag:news.example.com,2026-11-23:2026-11-24-%EC%97%AC%EA%B0%9D%EC%84%A0-%EA%B5%AC%EC%A1%B0"; got != want {
+		t.Errorf("GUID = %q, want %q", got, want)
+	}
+}
+
+// TestParseStable checks that re-posting an unchanged document gives the
+// same id and hash, and a changed one a different hash.
+func TestParseStable(t *testing.T) {
+	doc := "---\ntitle: Ferry rescue\n---\nTwelve saved.\n"
+	a := parse(t, doc)
+	opt := options(t)
+	opt.Now = func() time.Time { return now().Add(48 * time.Hour) }
+	b := parseWith(t, doc, opt)
+	if a.ID != b.ID || a.Hash != b.Hash || a.GUID == b.GUID {
+		t.Errorf("ID, Hash, GUID = %q, %q, %q and %q, %q, %q; want the same id and hash, GUIDs dated by Now",
+			a.ID, a.Hash, a.GUID, b.ID, b.Hash, b.GUID)
+	}
+	if c := parse(t, doc+"More.\n"); c.Hash == a.Hash {
+		t.Errorf("changed document has the same hash %q", c.Hash)
+	}
+}
+
+// TestParseCleansText checks NFC normalization and the removal of
+// characters XML forbids, also those YAML escapes and HTML character
+// references produce.
+func TestParseCleansText(t *testing.T) {
+	decomposed := "\u1100\u1161\u11a8 \u1100\u1161" // 각 가, decomposed
+	doc := "---\ntitle: \"" + decomposed + "\\x01\"\ncategories: [\"\\uFFFE뉴스\"]\n---\n" +
+		"<p>본문\x0b입니다 &#1;&#xFFFF;끝. <mark>" + decomposed + "</mark>.</p>\n"
+	a := parse(t, doc)
+	if got, want := a.Title, "각 가"; got != want {
+		t.Errorf("Title = %q, want %q", got, want)
+	}
+	if got, want := a.ID, "각-가"; got != want {
+		t.Errorf("ID = %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]string{"뉴스"}, a.Categories); diff != "" {
+		t.Errorf("Categories (-want +got):\n%s", diff)
+	}
+	if got, want := a.ContentHTML, "<p>본문입니다 끝. <mark>각 가</mark>.</p>"; got != want {
+		t.Errorf("ContentHTML = %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]string{"각 가."}, a.Highlights); diff != "" {
+		t.Errorf("Highlights (-want +got):\n%s", diff)
+	}
+}
+
+// TestParseConcurrent runs Parse from many goroutines (for -race).
+func TestParseConcurrent(t *testing.T) {
+	doc := seed(t)
+	want := parse(t, string(doc))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			a, err := ingest.Parse(doc, options(t))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if diff := cmp.Diff(want, a); diff != "" {
+				t.Errorf("concurrent Parse differs (-want +got):\n%s", diff)
+			}
+		})
+	}
+	wg.Wait()
+}
