@@ -82,6 +82,30 @@ type Channel struct {
 	Points int
 	// Generator names the software in RSS and Atom.
 	Generator string
+	// Links are further feed links: RFC 5005 paging ("first", "next",
+	// "previous") and archive ("current", "prev-archive", "next-archive")
+	// links. JSON Feed gets the "next" (or "prev-archive") one as next_url.
+	Links []Link
+	// Archive marks an RFC 5005 archive document (fh:archive).
+	Archive bool
+}
+
+// Link is a feed-level link with its relation.
+type Link struct {
+	Rel, Href string
+}
+
+// nextURL is the link to older items: the next page, or the previous
+// archive.
+func (c *Channel) nextURL() string {
+	for _, rel := range []string{"next", "prev-archive"} {
+		for _, l := range c.Links {
+			if l.Rel == rel {
+				return l.Href
+			}
+		}
+	}
+	return ""
 }
 
 // Link is an article's link: its own url when it has one, otherwise its
@@ -210,6 +234,7 @@ type rssRoot struct {
 	NSCont  string   `xml:"xmlns:content,attr"`
 	NSDC    string   `xml:"xmlns:dc,attr"`
 	NSMedia string   `xml:"xmlns:media,attr"`
+	NSFH    string   `xml:"xmlns:fh,attr,omitempty"`
 	Channel *rssChannel
 }
 
@@ -217,8 +242,9 @@ type rssRoot struct {
 // Board best practice and feed validators ask for) and sokbo's items.
 type rssChannel struct {
 	feeds.RssFeed
-	SelfLink atomLink   `xml:"atom:link"`
-	Items    []*rssItem `xml:"item"`
+	Links   []atomLink `xml:"atom:link"`
+	Archive *struct{}  `xml:"fh:archive"`
+	Items   []*rssItem `xml:"item"`
 }
 
 // atomLink is an atom:link inside RSS.
@@ -258,7 +284,14 @@ func WriteRSS(w io.Writer, c *Channel, items []*Article) error {
 			Generator:     c.Generator,
 			Ttl:           c.TTL,
 		},
-		SelfLink: atomLink{Href: c.SelfURL, Rel: "self", Type: "application/rss+xml"},
+		Links: []atomLink{{Href: c.SelfURL, Rel: "self", Type: "application/rss+xml"}},
+	}
+	for _, l := range c.Links {
+		ch.Links = append(ch.Links, atomLink{Href: l.Href, Rel: l.Rel, Type: "application/rss+xml"})
+	}
+	var nsFH string
+	if c.Archive {
+		ch.Archive, nsFH = &struct{}{}, historyNS
 	}
 	if ch.Description == "" {
 		ch.Description = ch.Title // required by RSS 2.0
@@ -289,9 +322,13 @@ func WriteRSS(w io.Writer, c *Channel, items []*Article) error {
 		NSCont:  "http://purl.org/rss/1.0/modules/content/",
 		NSDC:    "http://purl.org/dc/elements/1.1/",
 		NSMedia: "http://search.yahoo.com/mrss/",
+		NSFH:    nsFH,
 		Channel: ch,
 	})
 }
+
+// historyNS is the namespace of RFC 5005 (Feed Paging and Archiving).
+const historyNS = "http://purl.org/syndication/history/1.0"
 
 // --- Atom 1.0 ------------------------------------------------------------
 
@@ -299,9 +336,11 @@ func WriteRSS(w io.Writer, c *Channel, items []*Article) error {
 // and sokbo's entries.
 type atomFeed struct {
 	feeds.AtomFeed
+	NSFH    string           `xml:"xmlns:fh,attr,omitempty"`
 	Lang    string           `xml:"xml:lang,attr,omitempty"`
 	Links   []feeds.AtomLink `xml:"link"`
 	Gen     string           `xml:"generator,omitempty"`
+	Archive *struct{}        `xml:"fh:archive"`
 	Entries []*atomEntry     `xml:"entry"`
 }
 
@@ -332,6 +371,12 @@ func WriteAtom(w io.Writer, c *Channel, items []*Article) error {
 			{Href: c.HomeURL, Rel: "alternate", Type: "text/html"},
 		},
 		Gen: c.Generator,
+	}
+	for _, l := range c.Links {
+		f.Links = append(f.Links, feeds.AtomLink{Href: l.Href, Rel: l.Rel, Type: "application/atom+xml"})
+	}
+	if c.Archive {
+		f.Archive, f.NSFH = &struct{}{}, historyNS
 	}
 	if c.Author != "" {
 		f.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: Clean(c.Author)}}
@@ -405,6 +450,7 @@ func WriteJSON(w io.Writer, c *Channel, items []*Article) error {
 			HomePageUrl: c.HomeURL,
 			FeedUrl:     c.SelfURL,
 			Description: Clean(c.Description),
+			NextUrl:     c.nextURL(),
 		},
 		Items: []*jsonItem{},
 	}

@@ -76,8 +76,13 @@ func articles() []*feed.Article {
 
 func render(t testing.TB, f feed.Format, items []*feed.Article) []byte {
 	t.Helper()
+	return renderChannel(t, f, channel(t, f), items)
+}
+
+func renderChannel(t testing.TB, f feed.Format, c *feed.Channel, items []*feed.Article) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := feed.Write(&buf, f, channel(t, f), items); err != nil {
+	if err := feed.Write(&buf, f, c, items); err != nil {
 		t.Fatalf("render %s: %v", f.Ext(), err)
 	}
 	return buf.Bytes()
@@ -85,9 +90,20 @@ func render(t testing.TB, f feed.Format, items []*feed.Article) []byte {
 
 func TestGolden(t *testing.T) {
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
-		for name, items := range map[string][]*feed.Article{"feed": articles(), "empty": nil} {
+		for name, items := range map[string][]*feed.Article{"feed": articles(), "empty": nil, "archive": articles()[1:]} {
 			t.Run(name+"."+f.Ext(), func(t *testing.T) {
-				got := render(t, f, items)
+				c := channel(t, f)
+				if name == "archive" {
+					c.Archive = true
+					c.Links = []feed.Link{
+						{Rel: "current", Href: "https://news.example.com/feed." + f.Ext()},
+						{Rel: "prev-archive", Href: "https://news.example.com/archive/1/feed." + f.Ext()},
+					}
+				}
+				got := renderChannel(t, f, c, items)
+				if f != feed.JSON {
+					wellFormed(t, got)
+				}
 				golden := filepath.Join("testdata", name+"."+f.Ext())
 				if *update {
 					if err := os.WriteFile(golden, got, 0o644); err != nil {

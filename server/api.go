@@ -102,6 +102,9 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if prev != stored { // the store returns one pointer for an unchanged re-post
+		s.cache.invalidate(append(scopes(prev, stored), articleScope(stored.ID))...)
+	}
 	code := http.StatusOK
 	if prev == nil {
 		code = http.StatusCreated
@@ -126,10 +129,12 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if _, err := s.store.Delete(r.Context(), id); err != nil {
+	prev, err := s.store.Delete(r.Context(), id)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.cache.invalidate(append(scopes(prev, nil), articleScope(id))...)
 	s.log.Info("article deleted", "id", id)
 	w.WriteHeader(http.StatusNoContent)
 }

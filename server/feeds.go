@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"sokbo/feed"
 )
@@ -24,7 +26,7 @@ func (s *Server) channel(category string, f feed.Format) *feed.Channel {
 		FeedID:    s.feedURL(category, feed.Atom),
 		Lang:      s.cfg.Lang,
 		Author:    s.cfg.Title,
-		TTL:       s.cfg.TTL,
+		TTL:       int((s.cfg.MaxAge + time.Minute - 1) / time.Minute),
 		Points:    s.cfg.SummaryPoints,
 		Generator: "sokbo " + s.cfg.Version,
 	}
@@ -39,48 +41,175 @@ func (s *Server) channel(category string, f feed.Format) *feed.Channel {
 	return c
 }
 
-// limit reads ?limit=, defaulting to the configured feed size.
-func (s *Server) limit(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("limit")
+// scope is the cache scope of a category's feeds and pages ("" for the
+// site's).
+func scope(category string) string {
+	if category == "" {
+		return ""
+	}
+	return "c:" + feed.CategoryKey(category)
+}
+
+// scopes lists the cache scopes a change from prev to cur touches: the
+// site's and every category either version is filed under.
+func scopes(prev, cur *feed.Article) []string {
+	out := []string{""}
+	for _, a := range []*feed.Article{prev, cur} {
+		if a == nil {
+			continue
+		}
+		for _, c := range a.Categories {
+			out = append(out, scope(c))
+		}
+	}
+	return out
+}
+
+// positiveParam reads a whole-number query parameter in [1, max].
+func positiveParam(r *http.Request, name string, def, max int) (int, error) {
+	v := r.URL.Query().Get(name)
 	if v == "" {
-		return s.cfg.FeedLimit, nil
+		return def, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > s.cfg.MaxFeedLimit {
-		return 0, &statusError{http.StatusBadRequest, "limit: must be a whole number from 1 to " + strconv.Itoa(s.cfg.MaxFeedLimit)}
+	if err != nil || n < 1 || n > max {
+		return 0, &statusError{http.StatusBadRequest, name + ": must be a whole number from 1 to " + strconv.Itoa(max)}
 	}
 	return n, nil
 }
 
+// maxPage bounds ?page= so that a page's offset stays a cheap cursor walk.
+const maxPage = 100000
+
+// feedQuery builds the query string of a paged feed URL.
+func (s *Server) feedQuery(limit, page int) string {
+	var q []string
+	if limit != s.cfg.FeedLimit {
+		q = append(q, "limit="+strconv.Itoa(limit))
+	}
+	if page > 1 {
+		q = append(q, "page="+strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + strings.Join(q, "&")
+}
+
+// serveFeed serves a site or category feed, page ?page= of ?limit= items,
+// from the cache; RFC 5005 paging links lead to older pages, and the
+// site's first page links to the newest archive page.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format, category string) {
-	n, err := s.limit(r)
+	n, err := positiveParam(r, "limit", s.cfg.FeedLimit, s.cfg.MaxFeedLimit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	items, err := s.store.Latest(r.Context(), category, 0, n)
+	page, err := positiveParam(r, "page", 1, maxPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if category != "" {
-		category = displayName(category, items)
+	key := cacheKey{scope: scope(category), name: f.Ext() + " " + strconv.Itoa(n) + " " + strconv.Itoa(page)}
+	rd, err := s.cache.get(key, func(changed time.Time) (*rendered, error) {
+		// The render outlives this request when others wait for it.
+		ctx := context.WithoutCancel(r.Context())
+		items, err := s.store.Latest(ctx, category, (page-1)*n, n+1)
+		if err != nil {
+			return nil, err
+		}
+		more := len(items) > n
+		items = items[:min(n, len(items))]
+		if page > 1 && len(items) == 0 {
+			return nil, feed.ErrNotFound
+		}
+		name := category
+		if category != "" {
+			name = displayName(category, items)
+		}
+		c := s.channel(name, f)
+		base := c.SelfURL
+		c.SelfURL = base + s.feedQuery(n, page)
+		if page > 1 {
+			c.Links = append(c.Links,
+				feed.Link{Rel: "first", Href: base + s.feedQuery(n, 1)},
+				feed.Link{Rel: "previous", Href: base + s.feedQuery(n, page-1)})
+		}
+		if more {
+			c.Links = append(c.Links, feed.Link{Rel: "next", Href: base + s.feedQuery(n, page+1)})
+		}
+		if category == "" && page == 1 {
+			last, err := s.store.LastSeq(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if full := last / uint64(s.cfg.ArchiveSize); full > 0 {
+				c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(full, f)})
+			}
+		}
+		return s.renderFeed(f, c, items, s.ccFeed, changed)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	c := s.channel(category, f)
-	if n != s.cfg.FeedLimit {
-		c.SelfURL += "?limit=" + strconv.Itoa(n)
-	}
+	rd.serve(w, r)
+}
+
+func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Article, cacheControl string, changed time.Time) (*rendered, error) {
 	var buf bytes.Buffer
 	if err := feed.Write(&buf, f, c, items); err != nil {
+		return nil, err
+	}
+	return newRendered(buf.Bytes(), f.ContentType(), cacheControl, changed, nil)
+}
+
+func (s *Server) archiveURL(n uint64, f feed.Format) string {
+	return s.cfg.BaseURL.String() + "archive/" + strconv.FormatUint(n, 10) + "/feed." + f.Ext()
+}
+
+// handleArchive serves RFC 5005 archive page n: the articles that arrived
+// n-th in groups of ArchiveSize. Only full pages exist, and once full a
+// page keeps its articles, whatever arrives later. It links to the current
+// feed and the previous archive but not to the next one (RFC 5005 makes
+// next-archive optional): that link would change the page when the next
+// one fills.
+func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.ParseUint(r.PathValue("n"), 10, 64)
+	ext, ok := strings.CutPrefix(r.PathValue("file"), "feed.")
+	f, known := feed.FormatByExt(ext)
+	if err != nil || n < 1 || !ok || !known || n > 1<<40 {
+		s.fail(w, r, feed.ErrNotFound)
+		return
+	}
+	size := uint64(s.cfg.ArchiveSize)
+	rd, err := s.cache.get(cacheKey{name: "archive " + f.Ext() + " " + strconv.FormatUint(n, 10)}, func(changed time.Time) (*rendered, error) {
+		ctx := context.WithoutCancel(r.Context())
+		last, err := s.store.LastSeq(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if last < n*size {
+			return nil, feed.ErrNotFound
+		}
+		items, err := s.store.Arrived(ctx, (n-1)*size+1, n*size)
+		if err != nil {
+			return nil, err
+		}
+		c := s.channel("", f)
+		c.SelfURL = s.archiveURL(n, f)
+		c.Archive = true
+		c.Links = append(c.Links, feed.Link{Rel: "current", Href: s.feedURL("", f)})
+		if n > 1 {
+			c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(n-1, f)})
+		}
+		return s.renderFeed(f, c, items, s.ccArchive, changed)
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", f.ContentType())
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	rd.serve(w, r)
 }
 
 // displayName is the category's name as the newest article spells it
@@ -98,9 +227,9 @@ func displayName(category string, items []*feed.Article) string {
 }
 
 // handleCategory serves /category/{name}/feed.{rss,atom,json} and the
-// category's headlines page at /category/{name}/. The name is
-// one percent-encoded segment ("경제%2F산업"), but an unencoded "/" inside
-// it is accepted too: everything before the last segment is the name.
+// category's headlines page at /category/{name}/. The name is one
+// percent-encoded segment ("경제%2F산업"), but an unencoded "/" inside it is
+// accepted too: everything before the last segment is the name.
 func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimPrefix(r.URL.EscapedPath(), "/category/")
 	i := strings.LastIndexByte(p, '/')

@@ -2,10 +2,11 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"sokbo/feed"
@@ -13,11 +14,9 @@ import (
 
 // pageHeaders are set on every HTML page: nothing external may run, and
 // the sanitized article markup may only load images.
-func pageHeaders(h http.Header) {
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+var pageHeaders = http.Header{
+	"Content-Security-Policy": {"default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"},
+	"Referrer-Policy":         {"strict-origin-when-cross-origin"},
 }
 
 // feedLink is a feed autodiscovery link. The template writes the media
@@ -121,17 +120,24 @@ func (s *Server) categoryLinks(names []string) []catLink {
 
 func date(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, name string, data any) {
+func (s *Server) renderPage(name string, data any, changed time.Time) (*rendered, error) {
 	var buf bytes.Buffer
 	if err := pageTmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("render %s page: %w", name, err)
+	}
+	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, pageHeaders)
+}
+
+// servePage serves a cached page, rendering it with render when needed.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, k cacheKey, render func(ctx context.Context, changed time.Time) (*rendered, error)) {
+	rd, err := s.cache.get(k, func(changed time.Time) (*rendered, error) {
+		return render(context.WithoutCancel(r.Context()), changed)
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	pageHeaders(w.Header())
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	rd.serve(w, r)
 }
 
 // handleIndex serves the latest headlines with links to every feed.
@@ -140,10 +146,15 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, category string) {
-	items, err := s.store.Latest(r.Context(), category, 0, s.cfg.FeedLimit)
+	s.servePage(w, r, cacheKey{scope: scope(category), name: "list"}, func(ctx context.Context, changed time.Time) (*rendered, error) {
+		return s.renderList(ctx, category, changed)
+	})
+}
+
+func (s *Server) renderList(ctx context.Context, category string, changed time.Time) (*rendered, error) {
+	items, err := s.store.Latest(ctx, category, 0, s.cfg.FeedLimit)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if category != "" {
 		category = displayName(category, items)
@@ -158,15 +169,24 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, category stri
 			Categories: s.categoryLinks(a.Categories),
 		})
 	}
-	s.renderPage(w, r, "list", p)
+	return s.renderPage("list", p, changed)
 }
 
 // handlePage serves an article's readable page.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
-	a, err := s.store.Get(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	s.servePage(w, r, cacheKey{scope: articleScope(id), name: "page"}, func(ctx context.Context, changed time.Time) (*rendered, error) {
+		return s.renderArticle(ctx, id, changed)
+	})
+}
+
+// articleScope is the cache scope of an article's page.
+func articleScope(id string) string { return "a:" + id }
+
+func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time) (*rendered, error) {
+	a, err := s.store.Get(ctx, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	ch := s.channel("", feed.RSS)
 	p := articlePage{
@@ -186,5 +206,5 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	if p.Lang == "" {
 		p.Lang = s.cfg.Lang
 	}
-	s.renderPage(w, r, "article", p)
+	return s.renderPage("article", p, changed)
 }

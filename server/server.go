@@ -5,6 +5,7 @@ package server
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -19,6 +20,10 @@ type Store interface {
 	// Put stores a and returns it as stored and the version it replaced
 	// (nil when created; the stored one itself when unchanged).
 	Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Article, err error)
+	// LastSeq and Arrived read the arrival index that archive pages are
+	// cut from.
+	LastSeq(ctx context.Context) (uint64, error)
+	Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, error)
 	Get(ctx context.Context, id string) (*feed.Article, error)
 	// Delete removes an article and returns it.
 	Delete(ctx context.Context, id string) (*feed.Article, error)
@@ -43,8 +48,15 @@ type Config struct {
 	SummaryPoints int
 	// MaxBody is the largest document accepted, in bytes.
 	MaxBody int64
-	// TTL is the RSS <ttl> in minutes; 0 omits it.
-	TTL int
+	// MaxAge and StaleWhileRevalidate go into the Cache-Control of feeds
+	// and pages, so a CDN or shared cache can sit in front; the RSS <ttl>
+	// is MaxAge in minutes, rounded up.
+	MaxAge               time.Duration
+	StaleWhileRevalidate time.Duration
+	// ArchiveSize is how many articles an RFC 5005 archive page holds.
+	ArchiveSize int
+	// CacheEntries bounds how many rendered feeds and pages are kept.
+	CacheEntries int
 	// Version names the build in <generator>.
 	Version string
 	Logger  *slog.Logger
@@ -57,6 +69,9 @@ type Server struct {
 	store Store
 	mux   *http.ServeMux
 	log   *slog.Logger
+	cache *cache
+	// Cache-Control values, computed once.
+	ccFeed, ccArchive string
 }
 
 // New returns a server over st. Zero settings in cfg get their defaults.
@@ -72,6 +87,18 @@ func New(cfg Config, st Store) *Server {
 	}
 	if cfg.SummaryPoints < 0 {
 		cfg.SummaryPoints = 0
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = time.Minute
+	}
+	if cfg.StaleWhileRevalidate < 0 {
+		cfg.StaleWhileRevalidate = 0
+	}
+	if cfg.ArchiveSize <= 0 {
+		cfg.ArchiveSize = 100
+	}
+	if cfg.CacheEntries <= 0 {
+		cfg.CacheEntries = 4096
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
@@ -96,7 +123,14 @@ func New(cfg Config, st Store) *Server {
 		u.Path += "/"
 		cfg.BaseURL = &u
 	}
-	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger}
+	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.Now)}
+	s.ccFeed = fmt.Sprintf("public, max-age=%d", int(cfg.MaxAge.Seconds()))
+	if cfg.StaleWhileRevalidate > 0 {
+		s.ccFeed += fmt.Sprintf(", stale-while-revalidate=%d", int(cfg.StaleWhileRevalidate.Seconds()))
+	}
+	// A full archive page keeps its articles: only an edit or a deletion
+	// of one of them changes it, which a day's staleness tolerates.
+	s.ccArchive = "public, max-age=86400, immutable"
 	s.routes()
 	return s
 }
@@ -111,6 +145,7 @@ func (s *Server) routes() {
 		})
 	}
 	s.mux.HandleFunc("GET /category/{path...}", s.handleCategory)
+	s.mux.HandleFunc("GET /archive/{n}/{file}", s.handleArchive)
 	s.mux.HandleFunc("GET /articles/{id}", s.handlePage)
 	s.mux.HandleFunc("GET /{$}", s.handleIndex)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

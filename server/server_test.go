@@ -23,6 +23,10 @@ import (
 
 const token = "test-token"
 
+// client does not ask for gzip behind the tests' back (the default
+// transport adds Accept-Encoding: gzip and decompresses silently).
+var client = &http.Client{Transport: &http.Transport{DisableCompression: true}}
+
 type env struct {
 	URL  string
 	Base *url.URL
@@ -33,6 +37,13 @@ type env struct {
 
 // start runs a real server on 127.0.0.1 over a bbolt file in a temp dir.
 func start(t testing.TB) *env {
+	t.Helper()
+	return startWith(t, nil, nil)
+}
+
+// startWith is start with the configuration edited and the store wrapped
+// (to count its calls).
+func startWith(t testing.TB, edit func(*server.Config), wrap func(server.Store) server.Store) *env {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sokbo.db")
 	db, err := store.Open(path, store.Options{})
@@ -45,14 +56,22 @@ func start(t testing.TB) *env {
 	t.Cleanup(func() { ts.Close(); db.Close() })
 	e.URL = ts.URL
 	e.Base, _ = url.Parse(ts.URL + "/")
-	h = server.New(server.Config{
+	cfg := server.Config{
 		Title:         "sokbo test",
 		BaseURL:       e.Base,
 		Lang:          "ko",
 		Tokens:        []string{token},
 		SummaryPoints: 5,
 		MaxBody:       64 << 10,
-	}, db)
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	var st server.Store = db
+	if wrap != nil {
+		st = wrap(db)
+	}
+	h = server.New(cfg, st)
 	return e
 }
 
@@ -80,7 +99,7 @@ func (e *env) do(method, path string, body []byte, hdr ...string) resp {
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}

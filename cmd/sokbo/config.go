@@ -27,9 +27,11 @@ type config struct {
 	Database string `yaml:"database"`
 	Token    string `yaml:"token"`
 	Feeds    struct {
-		Limit    int `yaml:"limit"`
-		MaxLimit int `yaml:"max_limit"`
-		TTL      int `yaml:"ttl"`
+		Limit                int           `yaml:"limit"`
+		MaxLimit             int           `yaml:"max_limit"`
+		MaxAge               time.Duration `yaml:"max_age"`
+		StaleWhileRevalidate time.Duration `yaml:"stale_while_revalidate"`
+		ArchivePage          int           `yaml:"archive_page"`
 	} `yaml:"feeds"`
 	Summary struct {
 		Highlights *int `yaml:"highlights"`
@@ -51,7 +53,9 @@ func defaultConfig() config {
 	c.Database = "./data/sokbo.db"
 	c.Feeds.Limit = 50
 	c.Feeds.MaxLimit = 500
-	c.Feeds.TTL = 5
+	c.Feeds.MaxAge = time.Minute
+	c.Feeds.StaleWhileRevalidate = 5 * time.Minute
+	c.Feeds.ArchivePage = 100
 	n := 5
 	c.Summary.Highlights = &n
 	c.Ingest.MaxBody = 1 << 20
@@ -97,6 +101,9 @@ func (c *config) check() error {
 	}
 	if c.Feeds.Limit < 1 || c.Feeds.MaxLimit < c.Feeds.Limit {
 		return fmt.Errorf("config feeds: need 1 <= limit (%d) <= max_limit (%d)", c.Feeds.Limit, c.Feeds.MaxLimit)
+	}
+	if c.Feeds.MaxAge < time.Second || c.Feeds.StaleWhileRevalidate < 0 || c.Feeds.ArchivePage < 1 {
+		return fmt.Errorf("config feeds: need max_age >= 1s, stale_while_revalidate >= 0, archive_page >= 1")
 	}
 	if c.Summary.Highlights != nil && *c.Summary.Highlights < 0 {
 		return fmt.Errorf("config summary.highlights: must not be negative")

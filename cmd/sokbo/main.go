@@ -125,18 +125,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		points = *cfg.Summary.Highlights
 	}
 	srv := server.New(server.Config{
-		Title:         cfg.Site.Title,
-		Description:   cfg.Site.Description,
-		BaseURL:       base,
-		Lang:          cfg.Site.Language,
-		Tokens:        []string{token},
-		FeedLimit:     cfg.Feeds.Limit,
-		MaxFeedLimit:  cfg.Feeds.MaxLimit,
-		SummaryPoints: points,
-		MaxBody:       cfg.Ingest.MaxBody,
-		TTL:           cfg.Feeds.TTL,
-		Version:       buildVersion(),
-		Logger:        log,
+		Title:                cfg.Site.Title,
+		Description:          cfg.Site.Description,
+		BaseURL:              base,
+		Lang:                 cfg.Site.Language,
+		Tokens:               []string{token},
+		FeedLimit:            cfg.Feeds.Limit,
+		MaxFeedLimit:         cfg.Feeds.MaxLimit,
+		SummaryPoints:        points,
+		MaxBody:              cfg.Ingest.MaxBody,
+		MaxAge:               cfg.Feeds.MaxAge,
+		StaleWhileRevalidate: cfg.Feeds.StaleWhileRevalidate,
+		ArchiveSize:          cfg.Feeds.ArchivePage,
+		Version:              buildVersion(),
+		Logger:               log,
 	}, db)
 
 	ln, err := net.Listen("tcp", cfg.Listen)

@@ -1,0 +1,294 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// A rendered response, kept as bytes with its compressed variants and every
+// header value precomputed, so serving it from memory allocates nothing
+// that depends on its size.
+type rendered struct {
+	body, gzip, br []byte
+	// Header values, ready to assign: ETags differ per encoding, as strong
+	// validators must.
+	etag, etagGzip, etagBr       []string
+	ctype, cacheControl, lastMod []string
+	length, lengthGzip, lengthBr []string
+	modTime                      time.Time
+	// extra headers, such as the security headers of HTML pages.
+	extra http.Header
+}
+
+// Compression levels: a feed is compressed once per change, so spend.
+const (
+	gzipLevel   = gzip.BestCompression
+	brotliLevel = 6
+)
+
+// newRendered compresses body and precomputes the headers.
+func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, extra http.Header) (*rendered, error) {
+	var gz, br bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&gz, gzipLevel)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(body); err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	bw := brotli.NewWriterLevel(&br, brotliLevel)
+	if _, err := bw.Write(body); err != nil {
+		return nil, fmt.Errorf("brotli: %w", err)
+	}
+	if err := bw.Close(); err != nil {
+		return nil, fmt.Errorf("brotli: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:15])
+	modTime = modTime.UTC().Truncate(time.Second)
+	return &rendered{
+		body:         body,
+		gzip:         gz.Bytes(),
+		br:           br.Bytes(),
+		etag:         []string{`"` + tag + `"`},
+		etagGzip:     []string{`"` + tag + `-gz"`},
+		etagBr:       []string{`"` + tag + `-br"`},
+		ctype:        []string{ctype},
+		cacheControl: []string{cacheControl},
+		lastMod:      []string{modTime.Format(http.TimeFormat)},
+		length:       []string{strconv.Itoa(len(body))},
+		lengthGzip:   []string{strconv.Itoa(gz.Len())},
+		lengthBr:     []string{strconv.Itoa(br.Len())},
+		modTime:      modTime,
+		extra:        extra,
+	}, nil
+}
+
+var (
+	varyAE    = []string{"Accept-Encoding"}
+	encGzip   = []string{"gzip"}
+	encBr     = []string{"br"}
+	nosniff   = []string{"nosniff"}
+	headerKey = struct{ etag, ctype, cc, lm, cl, vary, ce, xcto string }{
+		"Etag", "Content-Type", "Cache-Control", "Last-Modified", "Content-Length", "Vary", "Content-Encoding", "X-Content-Type-Options",
+	}
+)
+
+// serve writes rd, negotiating the encoding and answering conditional
+// requests with 304.
+func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	body, etag, length := rd.body, rd.etag, rd.length
+	switch negotiate(r.Header.Get("Accept-Encoding")) {
+	case "br":
+		body, etag, length = rd.br, rd.etagBr, rd.lengthBr
+		h[headerKey.ce] = encBr
+	case "gzip":
+		body, etag, length = rd.gzip, rd.etagGzip, rd.lengthGzip
+		h[headerKey.ce] = encGzip
+	}
+	h[headerKey.ctype] = rd.ctype
+	h[headerKey.vary] = varyAE
+	h[headerKey.cc] = rd.cacheControl
+	h[headerKey.lm] = rd.lastMod
+	h[headerKey.etag] = etag
+	h[headerKey.xcto] = nosniff
+	for k, v := range rd.extra {
+		h[k] = v
+	}
+	if rd.notModified(r) {
+		delete(h, headerKey.ce)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h[headerKey.cl] = length
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// notModified evaluates If-None-Match (any of the variants' tags matches:
+// they are one content in three encodings), or, without it,
+// If-Modified-Since, as RFC 9110 section 13.2.2 orders them.
+func (rd *rendered) notModified(r *http.Request) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for tag := range strings.SplitSeq(inm, ",") {
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == "*" || tag == rd.etag[0] || tag == rd.etagGzip[0] || tag == rd.etagBr[0] {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !rd.modTime.After(t)
+	}
+	return false
+}
+
+// negotiate picks "br", "gzip" or "" (identity) from an Accept-Encoding
+// header: the highest q-value wins, ties go to br, then gzip, then
+// identity; "*" stands for any coding not listed; q=0 refuses.
+func negotiate(accept string) string {
+	if accept == "" {
+		return ""
+	}
+	q := map[string]float64{}
+	star := -1.0
+	for part := range strings.SplitSeq(accept, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		v := 1.0
+		for p := range strings.SplitSeq(params, ";") {
+			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0
+				}
+				v = f
+			}
+		}
+		switch name {
+		case "x-gzip":
+			name = "gzip"
+		case "*":
+			star = v
+			continue
+		}
+		q[name] = v
+	}
+	qOf := func(name string) float64 {
+		if v, ok := q[name]; ok {
+			return v
+		}
+		if star >= 0 {
+			return star
+		}
+		if name == "identity" {
+			return 0.001 // acceptable unless refused
+		}
+		return 0
+	}
+	best, bestQ := "", qOf("identity")
+	for _, name := range []string{"gzip", "br"} {
+		if v := qOf(name); v > 0 && v >= bestQ {
+			best, bestQ = name, v
+		}
+	}
+	return best
+}
+
+// cache keeps rendered responses by key. Each key belongs to a scope (the
+// site, or one category); a write bumps the generation of exactly the
+// scopes it touches, and an entry rendered under an older generation is
+// never served again. The generation is read before the store is, so a
+// render racing a write can only be marked stale, never hide the write:
+// a request that starts after a write returned sees it.
+type cache struct {
+	mu      sync.Mutex
+	gen     map[string]uint64    // scope → generation
+	changed map[string]time.Time // scope → time of its last change
+	entries map[cacheKey]*entry
+	max     int
+	started time.Time
+	now     func() time.Time
+}
+
+type cacheKey struct {
+	scope string // "" for the site, "c:"+category key
+	name  string // what is rendered, e.g. "rss 50 1"
+}
+
+type entry struct {
+	gen  uint64
+	done chan struct{}
+	r    *rendered
+	err  error
+}
+
+func newCache(max int, now func() time.Time) *cache {
+	return &cache{
+		gen:     map[string]uint64{},
+		changed: map[string]time.Time{},
+		entries: map[cacheKey]*entry{},
+		max:     max,
+		started: now(),
+		now:     now,
+	}
+}
+
+// get returns the entry for k, rendering it once however many requests
+// ask at the same time. render receives the time the scope last changed
+// (or the start of the process), for Last-Modified.
+func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error)) (*rendered, error) {
+	c.mu.Lock()
+	g := c.gen[k.scope]
+	if e, ok := c.entries[k]; ok && e.gen == g {
+		c.mu.Unlock()
+		<-e.done
+		return e.r, e.err
+	}
+	changed, ok := c.changed[k.scope]
+	if !ok {
+		changed = c.started
+	}
+	e := &entry{gen: g, done: make(chan struct{})}
+	if len(c.entries) >= c.max {
+		// Evict about a quarter, in map order (random): bounded memory
+		// whatever limits and categories clients ask for.
+		n := c.max / 4
+		for key := range c.entries {
+			if n--; n < 0 {
+				break
+			}
+			delete(c.entries, key)
+		}
+	}
+	c.entries[k] = e
+	c.mu.Unlock()
+
+	func() {
+		defer close(e.done)
+		defer func() {
+			if p := recover(); p != nil {
+				e.err = fmt.Errorf("render %v: panic: %v", k, p)
+			}
+		}()
+		e.r, e.err = render(changed)
+	}()
+	if e.err != nil {
+		c.mu.Lock()
+		if c.entries[k] == e {
+			delete(c.entries, k)
+		}
+		c.mu.Unlock()
+	}
+	return e.r, e.err
+}
+
+// invalidate marks every entry of the scopes stale.
+func (c *cache) invalidate(scopes ...string) {
+	now := c.now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range scopes {
+		c.gen[s]++
+		c.changed[s] = now
+	}
+}
