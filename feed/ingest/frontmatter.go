@@ -258,6 +258,11 @@ func yamlError(err error) error {
 			e.Line = n + fmLine
 		}
 		e.Msg = "invalid YAML: " + strings.TrimSpace(msg[:m[0]]+msg[m[1]:])
+	} else if !strings.Contains(msg, "anchor") {
+		// The YAML parser leaves the line out when the problem is on the
+		// first line of the YAML (its line 0), which is the document's
+		// second; anchor errors alone carry no position at all.
+		e.Line = 1 + fmLine
 	}
 	return e
 }

@@ -199,6 +199,7 @@ func TestParseBad(t *testing.T) {
 		{"unterminated front matter", "---\ntitle: a\n\nbody\n", "front matter", 1},
 		{"bad YAML", "---\ntitle: a\nx: y: z\n---\n", "front matter", 3},
 		{"bad YAML tab", "---\ntitle: a\n\tx: 1\n---\n", "front matter", 3},
+		{"bad YAML on its first line", "---\ntitle: a <b: c>\ncategories: [x]\n---\n", "front matter", 2},
 		{"front matter is a list", "---\n- a\n- b\n---\n", "front matter", 2},
 		{"front matter is text", "---\njust text\n---\n", "front matter", 2},
 		{"invalid UTF-8", "---\ntitle: a\n---\n\nfine\nbad \xff byte\n", "document", 6},
