@@ -176,11 +176,12 @@ func isCSSColor(v string) bool {
 	return v[0] == '#' || strings.Contains(v, "(") || css.ColorHandler(v)
 }
 
-// sanitize sanitizes the rendered body and makes its links absolute.
-func sanitize(rendered string, base *url.URL) (string, error) {
-	root := parseHTML(policy().Sanitize(rendered))
-	doc := goquery.NewDocumentFromNode(root)
-	doc.Find("[href], [src], [srcset], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
+// sanitize makes the links of the parsed body absolute, renders it and
+// sanitizes the result. Links are resolved on the tree the highlights were
+// read from, so the body is parsed once; the sanitizer then drops whatever
+// scheme it does not allow (javascript:, data:).
+func sanitize(root *html.Node, base *url.URL) (string, error) {
+	goquery.NewDocumentFromNode(root).Find("[href], [src], [srcset], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
 		for _, attr := range []string{"href", "src", "cite", "poster"} {
 			if v, ok := s.Attr(attr); ok {
 				if abs, keep := absolute(base, v); keep {
@@ -194,10 +195,13 @@ func sanitize(rendered string, base *url.URL) (string, error) {
 			s.SetAttr("srcset", absoluteSrcset(base, v))
 		}
 	})
-	out, err := doc.Html()
-	if err != nil {
-		return "", fmt.Errorf("render sanitized body: %w", err)
+	var b strings.Builder
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if err := html.Render(&b, c); err != nil {
+			return "", fmt.Errorf("render body: %w", err)
+		}
 	}
+	out := policy().Sanitize(b.String())
 	// Character references can produce characters XML forbids (&#1;).
 	return stripForbidden(strings.TrimSpace(out)), nil
 }
@@ -215,7 +219,7 @@ func absolute(base *url.URL, v string) (abs string, keep bool) {
 		return "", false
 	}
 	if u.Scheme != "" {
-		return v, true // the sanitizer allowed only http, https and mailto
+		return v, true // the sanitizer keeps only http, https and mailto
 	}
 	abs, err = siteURL(base, v)
 	return abs, err == nil

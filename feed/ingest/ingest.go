@@ -107,7 +107,7 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	segs := segments(root)
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
-	content, err := sanitize(rendered, base)
+	content, err := sanitize(root, base)
 	if err != nil {
 		return nil, err
 	}
