@@ -221,6 +221,8 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 	if n.Updated.Before(n.Published) {
 		n.Updated = n.Published
 	}
+	// What JSON gives back: UTC, no monotonic clock reading.
+	n.Published, n.Updated = n.Published.UTC().Round(0), n.Updated.UTC().Round(0)
 
 	v, err := json.Marshal(n)
 	if err != nil {
@@ -237,13 +239,7 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 	if err := putIndex(tx, &n); err != nil {
 		return result{err: err}
 	}
-	// Return what a later Get returns: the stored JSON decoded (times lose
-	// their monotonic reading and may change location).
-	stored := new(feed.Article)
-	if err := json.Unmarshal(v, stored); err != nil {
-		return result{err: fmt.Errorf("decode article: %w", err)}
-	}
-	return result{stored: stored, prev: old, wrote: true}
+	return result{stored: &n, prev: old, wrote: true}
 }
 
 func applyDelete(tx *bolt.Tx, id string) result {
