@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -753,15 +755,28 @@ func TestConcurrent(t *testing.T) {
 func fillID(i int) string { return fmt.Sprintf("art-%06d", i) }
 
 // fill stores n articles, the i-th published i minutes after t0, all in
-// category "News" and every tenth in "Rare".
+// category "News" and every tenth in "Rare". It writes from 32 goroutines,
+// so the writes are group-committed as a busy newsroom's would be.
 func fill(tb testing.TB, db *store.DB, n int) {
 	tb.Helper()
-	for i := range n {
-		cats := []string{"News"}
-		if i%10 == 0 {
-			cats = append(cats, "Rare")
-		}
-		put(tb, db, article(fillID(i), t0.Add(time.Duration(i)*time.Minute), cats...))
+	var wg sync.WaitGroup
+	for w := range 32 {
+		wg.Go(func() {
+			for i := w; i < n; i += 32 {
+				cats := []string{"News"}
+				if i%10 == 0 {
+					cats = append(cats, "Rare")
+				}
+				if _, _, err := db.Put(context.Background(), article(fillID(i), t0.Add(time.Duration(i)*time.Minute), cats...)); err != nil {
+					tb.Errorf("Put(%s): %v", fillID(i), err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if tb.Failed() {
+		tb.FailNow()
 	}
 }
 
@@ -777,6 +792,23 @@ func BenchmarkPut(b *testing.B) {
 			}
 			i++
 		}
+	})
+	// 32 writers at once, as a newsroom's bulk import: group commits make
+	// the cost per article a fraction of one fsync.
+	b.Run("create-32-writers", func(b *testing.B) {
+		db, _ := openTemp(b, nil)
+		var next atomic.Int64
+		b.SetParallelism(32 / runtime.GOMAXPROCS(0))
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				i := int(next.Add(1))
+				a := article(fillID(i), t0.Add(time.Duration(i)*time.Minute), "News", "Economy")
+				if _, _, err := db.Put(ctx, a); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
 	})
 	b.Run("update", func(b *testing.B) {
 		db, _ := openTemp(b, nil)
