@@ -23,7 +23,11 @@ type config struct {
 		BaseURL     string `yaml:"base_url"`
 		Language    string `yaml:"language"`
 	} `yaml:"site"`
-	Listen   string `yaml:"listen"`
+	Listen string `yaml:"listen"`
+	TLS    struct {
+		Cert string `yaml:"cert"`
+		Key  string `yaml:"key"`
+	} `yaml:"tls"`
 	Database string `yaml:"database"`
 	Token    string `yaml:"token"`
 	Feeds    struct {
@@ -96,6 +100,9 @@ func (c *config) check() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return fmt.Errorf("config listen: %q: %w", c.Listen, err)
 	}
+	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
+		return fmt.Errorf("config tls: cert and key go together")
+	}
 	if c.Database == "" {
 		return fmt.Errorf("config database: empty")
 	}
@@ -121,7 +128,11 @@ func (c *config) check() error {
 func (c *config) baseURL() (*url.URL, error) {
 	raw := c.Site.BaseURL
 	if raw == "" {
-		raw = "http://" + c.Listen + "/"
+		scheme := "http"
+		if c.TLS.Cert != "" {
+			scheme = "https"
+		}
+		raw = scheme + "://" + c.Listen + "/"
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

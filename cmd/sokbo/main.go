@@ -159,7 +159,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if cfg.TLS.Cert != "" {
+			// With TLS, net/http negotiates HTTP/2 by ALPN.
+			errc <- hs.ServeTLS(ln, cfg.TLS.Cert, cfg.TLS.Key)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -3,7 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -196,4 +204,68 @@ func TestLoadConfig(t *testing.T) {
 	if ex.Listen != def.Listen || ex.Database != def.Database || ex.Feeds != def.Feeds || *ex.Summary.Highlights != *def.Summary.Highlights || ex.Ingest != def.Ingest || ex.Site != def.Site || ex.Shutdown != def.Shutdown {
 		t.Errorf("config.example.yaml differs from the defaults:\n%+v\n%+v", ex, def)
 	}
+}
+
+// TestServeTLS: with a certificate configured the server speaks HTTPS and
+// HTTP/2.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certPath, keyPath := selfSigned(t, dir)
+	addr := freeAddr(t)
+	cfgPath := filepath.Join(dir, "c.yaml")
+	must(t, os.WriteFile(cfgPath, []byte("listen: "+addr+"\ndatabase: "+filepath.Join(dir, "db")+"\ntoken: x\ntls:\n  cert: "+certPath+"\n  key: "+keyPath+"\n"), 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-config", cfgPath}, func(string) string { return "" }, &logs, &logs)
+	}()
+
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig:   &tls.Config{InsecureSkipVerify: true},
+		ForceAttemptHTTP2: true,
+	}}
+	var res *http.Response
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if res, err = client.Get("https://" + addr + "/feed.atom"); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("GET over TLS: %v\n%s", err, logs.String())
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.ProtoMajor != 2 {
+		t.Errorf("status %d over %s, want 200 over HTTP/2", res.StatusCode, res.Proto)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}
+
+// selfSigned writes a certificate and key for 127.0.0.1.
+func selfSigned(t testing.TB, dir string) (certPath, keyPath string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	must(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	must(t, err)
+	kb, err := x509.MarshalECPrivateKey(key)
+	must(t, err)
+	certPath, keyPath = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	must(t, os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
+	must(t, os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600))
+	return certPath, keyPath
 }
