@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -285,5 +286,38 @@ func TestSummary(t *testing.T) {
 	c := &feed.Article{Highlights: []string{"h"}, Lead: "lead"}
 	if got := c.Summary(5); got.Text != "" {
 		t.Errorf("lead used although there are highlights: %+v", got)
+	}
+}
+
+// benchItems is a feed's worth of seed-sized articles.
+func benchItems(n int) []*feed.Article {
+	base := articles()[0]
+	body := strings.Repeat("<p>대통령실은 조 바이든 대통령이 대선 후보직을 전격 사퇴한 것과 관련하여 <b><span style=\"color: #ee2323\">양국 간 긴밀한 협력은 지속적으로 유지될 것</span></b>이라는 입장을 밝혔습니다.</p>\n", 25)
+	items := make([]*feed.Article, n)
+	for i := range items {
+		a := *base
+		a.ID = fmt.Sprintf("bench-%d", i)
+		a.ContentHTML = body
+		items[i] = &a
+	}
+	return items
+}
+
+// BenchmarkRender renders a 50-item feed of seed-sized articles.
+func BenchmarkRender(b *testing.B) {
+	items := benchItems(50)
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		b.Run(f.Ext(), func(b *testing.B) {
+			c := channel(b, f)
+			b.ReportAllocs()
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := feed.Write(&buf, f, c, items); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.SetBytes(int64(buf.Len()))
+		})
 	}
 }

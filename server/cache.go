@@ -17,64 +17,82 @@ import (
 
 // A rendered response, kept as bytes with its compressed variants and every
 // header value precomputed, so serving it from memory allocates nothing
-// that depends on its size.
+// that depends on its size. Each compressed variant is made once, by the
+// first request that asks for it: a change costs one compression per
+// encoding in use, never one per request.
 type rendered struct {
-	body, gzip, br []byte
-	// Header values, ready to assign: ETags differ per encoding, as strong
-	// validators must.
-	etag, etagGzip, etagBr       []string
+	identity, gzip, br variant
+	// Header values, ready to assign.
 	ctype, cacheControl, lastMod []string
-	length, lengthGzip, lengthBr []string
 	modTime                      time.Time
 	// extra headers, such as the security headers of HTML pages.
 	extra http.Header
 }
 
-// Compression levels: a feed is compressed once per change, so spend.
+// variant is the response body in one content coding.
+type variant struct {
+	once   sync.Once
+	body   []byte
+	etag   []string // differs per coding, as a strong validator must
+	length []string
+	err    error
+}
+
+// Compression levels: the defaults' ratio at a fraction of the maximum's
+// time, since a breaking story invalidates feeds many times a minute.
 const (
-	gzipLevel   = gzip.BestCompression
-	brotliLevel = 6
+	gzipLevel   = gzip.DefaultCompression
+	brotliLevel = 5
 )
 
-// newRendered compresses body and precomputes the headers.
-func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, extra http.Header) (*rendered, error) {
-	var gz, br bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&gz, gzipLevel)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(body); err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	bw := brotli.NewWriterLevel(&br, brotliLevel)
-	if _, err := bw.Write(body); err != nil {
-		return nil, fmt.Errorf("brotli: %w", err)
-	}
-	if err := bw.Close(); err != nil {
-		return nil, fmt.Errorf("brotli: %w", err)
-	}
+// newRendered precomputes the headers of body.
+func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, extra http.Header) *rendered {
 	sum := sha256.Sum256(body)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:15])
 	modTime = modTime.UTC().Truncate(time.Second)
-	return &rendered{
-		body:         body,
-		gzip:         gz.Bytes(),
-		br:           br.Bytes(),
-		etag:         []string{`"` + tag + `"`},
-		etagGzip:     []string{`"` + tag + `-gz"`},
-		etagBr:       []string{`"` + tag + `-br"`},
+	rd := &rendered{
 		ctype:        []string{ctype},
 		cacheControl: []string{cacheControl},
 		lastMod:      []string{modTime.Format(http.TimeFormat)},
-		length:       []string{strconv.Itoa(len(body))},
-		lengthGzip:   []string{strconv.Itoa(gz.Len())},
-		lengthBr:     []string{strconv.Itoa(br.Len())},
 		modTime:      modTime,
 		extra:        extra,
-	}, nil
+	}
+	rd.identity.once.Do(func() {})
+	rd.identity.body = body
+	rd.identity.etag = []string{`"` + tag + `"`}
+	rd.identity.length = []string{strconv.Itoa(len(body))}
+	rd.gzip.etag = []string{`"` + tag + `-gz"`}
+	rd.br.etag = []string{`"` + tag + `-br"`}
+	return rd
+}
+
+// compressed returns v, compressing the identity body into it on first use.
+func (rd *rendered) compressed(v *variant, coding string) *variant {
+	v.once.Do(func() {
+		var buf bytes.Buffer
+		buf.Grow(len(rd.identity.body) / 4)
+		var w interface {
+			Write([]byte) (int, error)
+			Close() error
+		}
+		if coding == "gzip" {
+			w, v.err = gzip.NewWriterLevel(&buf, gzipLevel)
+		} else {
+			w = brotli.NewWriterLevel(&buf, brotliLevel)
+		}
+		if v.err == nil {
+			_, v.err = w.Write(rd.identity.body)
+		}
+		if v.err == nil {
+			v.err = w.Close()
+		}
+		v.body = buf.Bytes()
+		v.length = []string{strconv.Itoa(len(v.body))}
+	})
+	if v.err != nil {
+		return &rd.identity
+	}
+	return v
 }
 
 var (
@@ -91,33 +109,37 @@ var (
 // requests with 304.
 func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	body, etag, length := rd.body, rd.etag, rd.length
+	v := &rd.identity
 	switch negotiate(r.Header.Get("Accept-Encoding")) {
 	case "br":
-		body, etag, length = rd.br, rd.etagBr, rd.lengthBr
-		h[headerKey.ce] = encBr
+		v = rd.compressed(&rd.br, "br")
 	case "gzip":
-		body, etag, length = rd.gzip, rd.etagGzip, rd.lengthGzip
+		v = rd.compressed(&rd.gzip, "gzip")
+	}
+	switch v {
+	case &rd.br:
+		h[headerKey.ce] = encBr
+	case &rd.gzip:
 		h[headerKey.ce] = encGzip
 	}
 	h[headerKey.ctype] = rd.ctype
 	h[headerKey.vary] = varyAE
 	h[headerKey.cc] = rd.cacheControl
 	h[headerKey.lm] = rd.lastMod
-	h[headerKey.etag] = etag
+	h[headerKey.etag] = v.etag
 	h[headerKey.xcto] = nosniff
-	for k, v := range rd.extra {
-		h[k] = v
+	for k, val := range rd.extra {
+		h[k] = val
 	}
 	if rd.notModified(r) {
 		delete(h, headerKey.ce)
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h[headerKey.cl] = length
+	h[headerKey.cl] = v.length
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
+		_, _ = w.Write(v.body)
 	}
 }
 
@@ -128,7 +150,7 @@ func (rd *rendered) notModified(r *http.Request) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for tag := range strings.SplitSeq(inm, ",") {
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == "*" || tag == rd.etag[0] || tag == rd.etagGzip[0] || tag == rd.etagBr[0] {
+			if tag == "*" || tag == rd.identity.etag[0] || tag == rd.gzip.etag[0] || tag == rd.br.etag[0] {
 				return true
 			}
 		}

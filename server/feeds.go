@@ -161,7 +161,7 @@ func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Articl
 	if err := feed.Write(&buf, f, c, items); err != nil {
 		return nil, err
 	}
-	return newRendered(buf.Bytes(), f.ContentType(), cacheControl, changed, nil)
+	return newRendered(buf.Bytes(), f.ContentType(), cacheControl, changed, nil), nil
 }
 
 func (s *Server) archiveURL(n uint64, f feed.Format) string {

@@ -125,7 +125,7 @@ func (s *Server) renderPage(name string, data any, changed time.Time) (*rendered
 	if err := pageTmpl.ExecuteTemplate(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("render %s page: %w", name, err)
 	}
-	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, pageHeaders)
+	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, pageHeaders), nil
 }
 
 // servePage serves a cached page, rendering it with render when needed.
