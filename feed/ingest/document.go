@@ -50,7 +50,26 @@ func invalidUTF8Line(b []byte) int {
 // decoding (YAML escapes, HTML character references) can produce, since
 // feeds are XML and one stray control character breaks a whole feed.
 func cleanText(s string) string {
-	return norm.NFC.String(stripForbidden(s))
+	s = stripForbidden(s)
+	if quickNFC(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// quickNFC reports whether s is certainly in NFC because every rune is
+// below U+0300 (where no character decomposes and the combining marks
+// have not begun) or a precomposed Hangul syllable not followed by a
+// conjoining jamo (which would be outside both ranges). It spares Korean
+// and Latin text the normalizer's table lookups; anything else goes
+// through norm.NFC.
+func quickNFC(s string) bool {
+	for _, r := range s {
+		if r >= 0x300 && (r < 0xAC00 || r > 0xD7A3) {
+			return false
+		}
+	}
+	return true
 }
 
 // stripForbidden removes the characters XML 1.0 forbids.

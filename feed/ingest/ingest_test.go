@@ -567,3 +567,17 @@ func TestParseConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestNFC: decomposed Hangul (as some systems type it) and a combining
+// accent are composed; text already in NFC is left alone.
+func TestNFC(t *testing.T) {
+	decomposed := "\u1100\u1161\u11a8" // 각 as conjoining jamo
+	doc := "---\ntitle: " + decomposed + " e\u0301 한국어 café\ncategories: [\"\u1100\u1167\u11bc\u110c\u1166\"]\n---\nbody\n"
+	a := parse(t, doc)
+	if want := "각 é 한국어 café"; a.Title != want {
+		t.Errorf("title = %q, want %q", a.Title, want)
+	}
+	if len(a.Categories) != 1 || a.Categories[0] != "경제" {
+		t.Errorf("categories = %q, want [경제]", a.Categories)
+	}
+}
