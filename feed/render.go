@@ -347,6 +347,7 @@ type atomFeed struct {
 // atomEntry extends feeds.AtomEntry with several categories and authors.
 type atomEntry struct {
 	feeds.AtomEntry
+	Lang       string             `xml:"xml:lang,attr,omitempty"`
 	Categories []atomCategory     `xml:"category"`
 	Authors    []feeds.AtomAuthor `xml:"author"`
 }
@@ -393,6 +394,9 @@ func WriteAtom(w io.Writer, c *Channel, items []*Article) error {
 				Content:   &feeds.AtomContent{Type: "html", Content: Clean(a.ContentHTML)},
 			},
 		}
+		if a.Lang != "" && a.Lang != c.Lang {
+			e.Lang = a.Lang
+		}
 		if a.Image != "" {
 			e.Links = append(e.Links, feeds.AtomLink{Href: a.Image, Rel: "enclosure", Type: imageType(a.Image)})
 		}
@@ -431,10 +435,13 @@ type jsonFeed struct {
 	Items []*jsonItem `json:"items"`
 }
 
-// jsonItem extends feeds.JSONItem with the item's language.
+// jsonItem extends feeds.JSONItem with the item's language, and writes
+// content_html even when empty: JSON Feed 1.1 requires content_html or
+// content_text, which the library's omitempty would drop.
 type jsonItem struct {
 	*feeds.JSONItem
-	Language string `json:"language,omitempty"`
+	ContentHTML string `json:"content_html"`
+	Language    string `json:"language,omitempty"`
 }
 
 // JSONFeedVersion is the JSON Feed version sokbo writes.
@@ -465,13 +472,13 @@ func WriteJSON(w io.Writer, c *Channel, items []*Article) error {
 				Url:           c.Link(a),
 				Title:         Clean(a.Title),
 				Summary:       Clean(SummaryText(a.Summary(c.Points))),
-				ContentHTML:   Clean(a.ContentHTML),
 				Image:         a.Image,
 				PublishedDate: &pub,
 				ModifiedDate:  &mod,
 				Tags:          cleanAll(terms(a)),
 			},
-			Language: a.Lang,
+			ContentHTML: Clean(a.ContentHTML),
+			Language:    a.Lang,
 		}
 		for _, name := range a.Authors {
 			it.Authors = append(it.Authors, &feeds.JSONAuthor{Name: Clean(name)})

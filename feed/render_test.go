@@ -321,3 +321,19 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// TestJSONEmptyContent: an item whose body sanitized to nothing still has
+// the content_html JSON Feed 1.1 requires.
+func TestJSONEmptyContent(t *testing.T) {
+	a := articles()[1]
+	a.ContentHTML = ""
+	var v struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(render(t, feed.JSON, []*feed.Article{a}), &v); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := v.Items[0]["content_html"]; !ok || got != "" {
+		t.Errorf("content_html = %#v, present %v; want \"\"", got, ok)
+	}
+}

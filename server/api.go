@@ -57,6 +57,15 @@ func checkContentType(h string) error {
 	return nil
 }
 
+// bodyFormat is "html" for a document sent as text/html, whose body is
+// then never read as Markdown; otherwise the body's shape decides.
+func bodyFormat(contentType string) string {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/html" {
+		return "html"
+	}
+	return ""
+}
+
 // fileName is the posted file's base name, from Content-Disposition or the
 // ?filename= parameter; a Jekyll _posts name supplies date and slug.
 func fileName(r *http.Request) string {
@@ -92,6 +101,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		Lang:     s.cfg.Lang,
 		Now:      s.cfg.Now,
 		FileName: fileName(r),
+		Format:   bodyFormat(r.Header.Get("Content-Type")),
 	})
 	if err != nil {
 		s.fail(w, r, err)

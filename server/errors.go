@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"sokbo/feed"
 )
@@ -47,17 +50,45 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sokbo"`)
 	}
+	if isPage(r) {
+		// People read pages: an error there is a page too.
+		pageHeaders(w.Header())
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(code)
+		_ = errorPage.Execute(w, struct {
+			Code      int
+			Msg, Home string
+		}{code, msg, s.cfg.BaseURL.String()})
+		return
+	}
 	writeJSON(w, code, map[string]string{"error": msg})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // content_html reads as HTML, not \u003c
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		code = http.StatusInternalServerError
-		b = []byte(`{"error": "internal error"}`)
+		buf.Reset()
+		buf.WriteString(`{"error": "internal error"}` + "\n")
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(buf.Bytes())
 }
+
+// isPage reports whether r asked for an HTML page (the home page, an
+// article's or a category's), not a feed or the API.
+func isPage(r *http.Request) bool {
+	p := r.URL.Path
+	return r.Method == http.MethodGet && (p == "/" || strings.HasPrefix(p, "/articles/") ||
+		strings.HasPrefix(p, "/category/") && strings.HasSuffix(p, "/"))
+}
+
+var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>{{.Code}}</title></head>
+<body><h1>{{.Code}}</h1><p>{{.Msg}}</p><p><a href="{{.Home}}">Home</a></p></body></html>
+`))

@@ -33,7 +33,7 @@ func (s *Server) channel(category string, f feed.Format) *feed.Channel {
 	if category != "" {
 		c.Title = s.cfg.Title + " — " + category
 		c.Description = category + " — " + s.cfg.Title
-		c.HomeURL = s.cfg.BaseURL.String() + "category/" + url.PathEscape(category) + "/"
+		c.HomeURL = s.cfg.BaseURL.String() + categoryPath(category)
 	}
 	if c.Description == "" {
 		c.Description = c.Title
@@ -110,7 +110,9 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 		s.fail(w, r, err)
 		return
 	}
-	key := cacheKey{scope: scope(category), name: f.Ext() + " " + strconv.Itoa(n) + " " + strconv.Itoa(page)}
+	// The name as requested is part of the key: the feed's self link
+	// repeats the URL it was fetched by.
+	key := cacheKey{scope: scope(category), name: f.Ext() + " " + strconv.Itoa(n) + " " + strconv.Itoa(page) + " " + category}
 	rd, err := s.cache.get(key, func(changed time.Time) (*rendered, error) {
 		// The render outlives this request when others wait for it.
 		ctx := context.WithoutCancel(r.Context())
@@ -120,7 +122,9 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 		}
 		more := len(items) > n
 		items = items[:min(n, len(items))]
-		if page > 1 && len(items) == 0 {
+		if len(items) == 0 && (page > 1 || category != "") {
+			// A category exists while it has articles; an empty Atom feed
+			// is valid, but some readers reject one without entries.
 			return nil, feed.ErrNotFound
 		}
 		name := category
@@ -128,6 +132,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 			name = displayName(category, items)
 		}
 		c := s.channel(name, f)
+		c.SelfURL = s.feedURL(category, f)
 		base := c.SelfURL
 		c.SelfURL = base + s.feedQuery(n, page)
 		if page > 1 {
@@ -234,6 +239,11 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimPrefix(r.URL.EscapedPath(), "/category/")
 	i := strings.LastIndexByte(p, '/')
 	if i <= 0 {
+		if p != "" {
+			// /category/News → the page /category/News/
+			http.Redirect(w, r, s.cfg.BaseURL.JoinPath().Path+"category/"+p+"/", http.StatusMovedPermanently)
+			return
+		}
 		s.fail(w, r, feed.ErrNotFound)
 		return
 	}

@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"time"
 
 	"sokbo/feed"
 )
 
-// pageHeaders are set on every HTML page: nothing external may run, and
+// pageHeaderValues are set on every HTML page: nothing external may run, and
 // the sanitized article markup may only load images.
-var pageHeaders = http.Header{
+var pageHeaderValues = http.Header{
 	"Content-Security-Policy": {"default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"},
 	"Referrer-Policy":         {"strict-origin-when-cross-origin"},
 }
@@ -113,7 +112,7 @@ func (s *Server) feedLinks(category string) []feedLink {
 func (s *Server) categoryLinks(names []string) []catLink {
 	var out []catLink
 	for _, n := range names {
-		out = append(out, catLink{Name: n, Href: s.cfg.BaseURL.String() + "category/" + url.PathEscape(n) + "/"})
+		out = append(out, catLink{Name: n, Href: s.cfg.BaseURL.String() + categoryPath(n)})
 	}
 	return out
 }
@@ -125,7 +124,7 @@ func (s *Server) renderPage(name string, data any, changed time.Time) (*rendered
 	if err := pageTmpl.ExecuteTemplate(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("render %s page: %w", name, err)
 	}
-	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, pageHeaders), nil
+	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, pageHeaderValues), nil
 }
 
 // servePage serves a cached page, rendering it with render when needed.
@@ -207,4 +206,11 @@ func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time
 		p.Lang = s.cfg.Lang
 	}
 	return s.renderPage("article", p, changed)
+}
+
+// pageHeaders sets the security headers of HTML pages on h.
+func pageHeaders(h http.Header) {
+	for k, v := range pageHeaderValues {
+		h[k] = v
+	}
 }

@@ -188,5 +188,17 @@ func feedPath(category string, f feed.Format) string {
 	if category == "" {
 		return "feed." + f.Ext()
 	}
-	return "category/" + url.PathEscape(category) + "/feed." + f.Ext()
+	return categoryPath(category) + "feed." + f.Ext()
+}
+
+// categoryPath is the path of a category's page relative to the base URL:
+// its name percent-encoded as one segment ("경제/산업" → %EA…%2F…), with a
+// name of dots escaped too, which URL resolution would otherwise read as
+// "this" or "the parent" directory.
+func categoryPath(name string) string {
+	seg := url.PathEscape(name)
+	if strings.Trim(seg, ".") == "" {
+		seg = strings.ReplaceAll(seg, ".", "%2E")
+	}
+	return "category/" + seg + "/"
 }

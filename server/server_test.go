@@ -25,7 +25,11 @@ const token = "test-token"
 
 // client does not ask for gzip behind the tests' back (the default
 // transport adds Accept-Encoding: gzip and decompresses silently).
-var client = &http.Client{Transport: &http.Transport{DisableCompression: true}}
+// It does not follow redirects either, so tests see them.
+var client = &http.Client{
+	Transport:     &http.Transport{DisableCompression: true},
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
 
 type env struct {
 	URL  string
@@ -138,11 +142,14 @@ func decode(t testing.TB, b []byte) article {
 	return a
 }
 
-// The seed's first highlighted sentences, widened to whole sentences.
+// The seed's first five highlighted sentences (of 16), widened to whole
+// sentences: what a summary shows after the excerpt.
 var seedSentences = []string{
 	"대통령실은 조 바이든 대통령이 대선 후보직을 전격 사퇴한 것과 관련하여 양국 간 긴밀한 협력은 지속적으로 유지될 것이라는 입장을 밝혔습니다.",
 	"대통령실 관계자는 한미 동맹에 대한 미국 내 지지는 초당적이라고 강조했습니다.",
 	"우리 정부는 이와 같은 초당적 지지를 활용하여 동맹을 더욱 강화할 계획입니다.",
+	"이러한 발언은 그가 대선 후보직을 사퇴한 이유 중 하나로 이해될 수 있습니다.",
+	"다만, 대통령실은 타국의 국내 정치 관련 상황에 언급하기를 원치 않는다고 강조했습니다.",
 }
 
 const seedExcerpt = "한미 동맹의 미국 내 지지는 초당적이라는 대통령실의 발언이 주목받고 있다."
@@ -162,8 +169,8 @@ func TestSeedEndToEnd(t *testing.T) {
 	if loc := r.Header.Get("Location"); loc != e.Base.JoinPath("api", "articles", a.ID).String() {
 		t.Errorf("Location = %q", loc)
 	}
-	if len(a.Highlights) < len(seedSentences) {
-		t.Fatalf("%d highlights: %q", len(a.Highlights), a.Highlights)
+	if len(a.Highlights) != 16 {
+		t.Fatalf("%d highlights, want the seed's 16: %q", len(a.Highlights), a.Highlights)
 	}
 	for i, s := range seedSentences {
 		if a.Highlights[i] != s {
@@ -219,6 +226,13 @@ func TestSeedEndToEnd(t *testing.T) {
 			}
 			if it.PublishedParsed == nil || !it.PublishedParsed.Equal(a.Published.Truncate(time.Second)) {
 				t.Errorf("published = %v, want %v", it.PublishedParsed, a.Published)
+			}
+			// RSS has no updated date; Atom and JSON Feed do.
+			if !strings.HasSuffix(tc.path, ".rss") && (it.UpdatedParsed == nil || !it.UpdatedParsed.Equal(a.Updated.Truncate(time.Second))) {
+				t.Errorf("updated = %v, want %v", it.UpdatedParsed, a.Updated)
+			}
+			if strings.Contains(it.Description, "앞으로도 이러한 협력은") {
+				t.Errorf("summary holds more than 5 highlights")
 			}
 			if img := imageOf(it); img != wantImage {
 				t.Errorf("image = %q, want %q", img, wantImage)
@@ -303,8 +317,9 @@ func TestRepostUpdateDelete(t *testing.T) {
 	if b.ID != a.ID || b.GUID != a.GUID || !b.Published.Equal(a.Published) {
 		t.Errorf("update changed identity or published: %+v → %+v", a, b)
 	}
-	if len(feedItems(t, e, "/category/News/feed.json")) != 0 {
-		t.Errorf("article still in its old category")
+	// Its old category has no articles left: it no longer exists.
+	if r := e.do("GET", "/category/News/feed.json", nil); r.Code != 404 {
+		t.Errorf("old category feed: %d, want 404 (empty)", r.Code)
 	}
 	if n := len(feedItems(t, e, "/category/"+url.PathEscape("경제/산업")+"/feed.json")); n != 1 {
 		t.Errorf("%d items in the new category, want 1", n)
@@ -314,10 +329,13 @@ func TestRepostUpdateDelete(t *testing.T) {
 	if del.Code != 204 {
 		t.Fatalf("delete: %d %s", del.Code, del.Body)
 	}
-	for _, p := range []string{"/feed.rss", "/feed.atom", "/feed.json", "/category/" + url.PathEscape("경제/산업") + "/feed.json"} {
+	for _, p := range []string{"/feed.rss", "/feed.atom", "/feed.json"} {
 		if n := len(feedItems(t, e, p)); n != 0 {
 			t.Errorf("%s has %d items after delete", p, n)
 		}
+	}
+	if r := e.do("GET", "/category/"+url.PathEscape("경제/산업")+"/feed.json", nil); r.Code != 404 {
+		t.Errorf("category of the deleted article: %d, want 404 (empty)", r.Code)
 	}
 	if g := e.do("GET", "/api/articles/"+url.PathEscape(a.ID), nil); g.Code != 404 {
 		t.Errorf("GET deleted: %d", g.Code)
@@ -418,8 +436,18 @@ func TestPagesAndLimits(t *testing.T) {
 			t.Errorf("%s: %d items, want 3", p, n)
 		}
 	}
-	if n := len(feedItems(t, e, "/category/none/feed.json")); n != 0 {
-		t.Errorf("unknown category: %d items", n)
+	if r := e.do("GET", "/category/none/feed.json", nil); r.Code != 404 {
+		t.Errorf("unknown category: %d, want 404", r.Code)
+	}
+	// The self link is the URL as requested, the title the name as filed.
+	if r := e.do("GET", "/category/%EC%86%8D%EB%B3%B4/feed.atom", nil); !strings.Contains(string(r.Body), `href="`+e.URL+`/category/%EC%86%8D%EB%B3%B4/feed.atom" rel="self"`) {
+		t.Errorf("category self link:\n%s", r.Body)
+	}
+	if r := e.do("GET", "/category/%EC%86%8D%EB%B3%B4", nil); r.Code != 301 || r.Header.Get("Location") != "/category/%EC%86%8D%EB%B3%B4/" {
+		t.Errorf("category without slash: %d → %q", r.Code, r.Header.Get("Location"))
+	}
+	if r := e.do("GET", "/articles/nope", nil); r.Code != 404 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("missing page: %d %s", r.Code, r.Header.Get("Content-Type"))
 	}
 
 	idx := e.do("GET", "/", nil)
@@ -441,5 +469,24 @@ func TestPagesAndLimits(t *testing.T) {
 	}
 	if r := e.do("HEAD", "/feed.rss", nil); r.Code != 200 || len(r.Body) != 0 {
 		t.Errorf("HEAD: %d, %d bytes", r.Code, len(r.Body))
+	}
+}
+
+// TestDotCategories: categories named "." and ".." get links that URL
+// resolution cannot turn into "this" or "the parent" directory.
+func TestDotCategories(t *testing.T) {
+	e := start(t)
+	r := e.post([]byte("---\ntitle: dots\ncategories: [\"..\", \".\"]\n---\n<p>x</p>\n"))
+	if r.Code != 201 {
+		t.Fatalf("post: %d %s", r.Code, r.Body)
+	}
+	page := string(e.do("GET", "/articles/dots", nil).Body)
+	if strings.Contains(page, "/category/../") || strings.Contains(page, "/category/./") || !strings.Contains(page, "/category/%2E%2E/") {
+		t.Errorf("page links:\n%s", page)
+	}
+	for _, p := range []string{"/category/%2E%2E/feed.rss", "/category/%2E/feed.atom"} {
+		if n := len(feedItems(t, e, p)); n != 1 {
+			t.Errorf("%s: %d items", p, n)
+		}
 	}
 }

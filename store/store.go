@@ -22,6 +22,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -416,4 +417,23 @@ func checkIndex(index, items *bolt.Bucket, where string, want map[string]string,
 			report("%s: missing entry for article %q (published %s)", where, id, keyTime([]byte(tk)))
 		}
 	}
+}
+
+// Backup writes a consistent snapshot of the whole store to w — a plain
+// database file that Open can use — while writes go on, and returns its
+// size. It holds one read transaction for the copy's duration.
+func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup: %w", err)
+	}
+	return n, nil
 }

@@ -81,20 +81,22 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	go func() { wg.Wait(); close(results) }()
 
 	var done, failed int
+	// On a terminal a progress line stays at the bottom: each result is
+	// printed over it (cleared first), then it is drawn again.
 	for r := range results {
 		done++
 		if tty {
-			fmt.Fprintf(stderr, "\r\033[K[%d/%d] %s", done, len(files), r.file)
+			fmt.Fprint(stderr, "\r\033[K")
 		}
-		if !r.ok {
+		if r.ok {
+			fmt.Fprintf(stdout, "%s %s %s\n", r.status, r.msg, r.file)
+		} else {
 			failed++
-			if tty {
-				fmt.Fprint(stderr, "\r\033[K")
-			}
 			fmt.Fprintf(stderr, "FAIL %s: %s\n", r.file, r.msg)
-			continue
 		}
-		fmt.Fprintf(stdout, "%s %s %s\n", r.status, r.msg, r.file)
+		if tty {
+			fmt.Fprintf(stderr, "[%d/%d] %d failed", done, len(files), failed)
+		}
 	}
 	if tty {
 		fmt.Fprint(stderr, "\r\033[K")
@@ -160,7 +162,11 @@ func postFile(ctx context.Context, c *http.Client, endpoint, token, file string)
 	if err != nil {
 		return "", "", err
 	}
-	req.Header.Set("Content-Type", "text/markdown; charset=utf-8")
+	ctype := "text/markdown; charset=utf-8"
+	if ext := strings.ToLower(filepath.Ext(file)); ext == ".html" || ext == ".htm" {
+		ctype = "text/html; charset=utf-8"
+	}
+	req.Header.Set("Content-Type", ctype)
 	// The file name carries a Jekyll _posts date and slug to the server.
 	req.Header.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filepath.Base(file)}))
 	if token != "" {

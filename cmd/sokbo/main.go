@@ -95,6 +95,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
+	// Listen first: a busy port should not leave a new database behind.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+
 	db, err := store.Open(cfg.Database, store.Options{})
 	if err != nil {
 		return err
@@ -141,10 +148,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Logger:               log,
 	}, db)
 
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second,

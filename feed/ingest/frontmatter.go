@@ -1,11 +1,13 @@
 package ingest
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sokbo/feed"
 
@@ -44,7 +46,7 @@ type meta struct {
 func decodeFrontMatter(fm string, base *url.URL) (*meta, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(fm), &doc); err != nil {
-		return nil, yamlError(err)
+		return nil, yamlError(err, fm)
 	}
 	var root *yaml.Node
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
@@ -237,10 +239,67 @@ func (d *fmDecoder) finish() (*meta, error) {
 		}
 		m.lang = s
 	}
-	if m.format == "" {
-		m.format = "markdown"
+	if err := d.checkLimits(); err != nil {
+		return nil, err
 	}
 	return m, nil
+}
+
+// Limits on the front matter: generous for any real article, small enough
+// that no post can make every feed it is in huge.
+const (
+	maxTitle       = 300  // runes
+	maxName        = 100  // runes per category, tag or author
+	maxCategories  = 20   // categories, and authors
+	maxTags        = 50   //
+	maxExcerpt     = 1000 // runes: the summary's lead
+	maxFeatureText = 5000 // runes
+)
+
+// checkLimits rejects a front matter over the limits, naming the field
+// and its line.
+func (d *fmDecoder) checkLimits() error {
+	m := &d.m
+	lineOf := func(keys ...string) int {
+		for _, k := range keys {
+			if l, ok := d.seen[k]; ok {
+				return l
+			}
+		}
+		return 0
+	}
+	tooLong := func(field string, n int, keys ...string) error {
+		return &feed.InputError{Field: field, Line: lineOf(keys...), Msg: fmt.Sprintf("longer than %d characters", n)}
+	}
+	if utf8.RuneCountInString(m.title) > maxTitle {
+		return tooLong("title", maxTitle, "title")
+	}
+	if utf8.RuneCountInString(m.excerpt) > maxExcerpt {
+		return tooLong("excerpt", maxExcerpt, "excerpt", "description", "summary")
+	}
+	if utf8.RuneCountInString(m.featureText) > maxFeatureText {
+		return tooLong("feature_text", maxFeatureText, "feature_text")
+	}
+	for _, l := range []struct {
+		field string
+		keys  []string
+		names []string
+		max   int
+	}{
+		{"categories", []string{"categories", "category"}, m.categories, maxCategories},
+		{"tags", []string{"tags", "tag"}, m.tags, maxTags},
+		{"author", []string{"author", "authors"}, m.authors, maxCategories},
+	} {
+		if len(l.names) > l.max {
+			return &feed.InputError{Field: l.field, Line: lineOf(l.keys...), Msg: fmt.Sprintf("more than %d", l.max)}
+		}
+		for _, n := range l.names {
+			if utf8.RuneCountInString(n) > maxName {
+				return &feed.InputError{Field: l.field, Line: lineOf(l.keys...), Msg: fmt.Sprintf("%.20q… is longer than %d characters", n, maxName)}
+			}
+		}
+	}
+	return nil
 }
 
 // langRE matches the shape of a BCP 47 language tag.
@@ -249,19 +308,55 @@ var langRE = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)
 // yamlLineRE finds the line in a YAML error message.
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 
-// yamlError converts a YAML error into an InputError at the document line.
-func yamlError(err error) error {
+// parserProblems are the problems the YAML parser (as opposed to its
+// scanner) reports. yaml.v3 gives their line 0-based where it gives the
+// scanner's 1-based, and leaves the line out entirely when it is 0.
+var parserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+// anchorRE finds the alias in yaml.v3's unknown-anchor message.
+var anchorRE = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
+
+// yamlError converts a YAML error in the front matter fm into an
+// InputError at the document line.
+func yamlError(err error, fm string) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	e := &feed.InputError{Field: "front matter", Msg: "invalid YAML: " + msg}
-	if m := yamlLineRE.FindStringSubmatchIndex(msg); m != nil {
+	parser := false
+	for _, p := range parserProblems {
+		parser = parser || strings.HasSuffix(msg, p)
+	}
+	switch m := yamlLineRE.FindStringSubmatchIndex(msg); {
+	case m != nil:
 		if n, convErr := strconv.Atoi(msg[m[2]:m[3]]); convErr == nil {
+			if parser {
+				n++
+			}
 			e.Line = n + fmLine
 		}
 		e.Msg = "invalid YAML: " + strings.TrimSpace(msg[:m[0]]+msg[m[1]:])
-	} else if !strings.Contains(msg, "anchor") {
-		// The YAML parser leaves the line out when the problem is on the
-		// first line of the YAML (its line 0), which is the document's
-		// second; anchor errors alone carry no position at all.
+	case anchorRE.MatchString(msg):
+		// No position at all: find the alias's first use.
+		alias := "*" + anchorRE.FindStringSubmatch(msg)[1]
+		for n, line := range strings.Split(fm, "\n") {
+			if strings.Contains(line, alias) {
+				e.Line = n + 1 + fmLine
+				break
+			}
+		}
+	default:
+		// The problem is on the YAML's first line (its line 0 is left out),
+		// which is the document's second.
 		e.Line = 1 + fmLine
 	}
 	return e

@@ -1,7 +1,11 @@
 package ingest_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"unicode"
@@ -76,10 +80,43 @@ func FuzzParse(f *testing.F) {
 			}
 			seen[h] = true
 		}
+		// The article's three feeds are well-formed XML and valid JSON.
+		a.Published, a.Updated = a.Published.UTC(), a.Updated.UTC()
+		c := &feed.Channel{Title: "t", BaseURL: opt.BaseURL, HomeURL: opt.BaseURL.String(), SelfURL: opt.BaseURL.String() + "feed", FeedID: "urn:x", Points: 5}
+		for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+			var buf bytes.Buffer
+			if err := feed.Write(&buf, f, c, []*feed.Article{a}); err != nil {
+				t.Fatalf("render %s: %v", f.Ext(), err)
+			}
+			if f == feed.JSON {
+				var v struct {
+					Items []map[string]any `json:"items"`
+				}
+				if err := json.Unmarshal(buf.Bytes(), &v); err != nil || len(v.Items) != 1 {
+					t.Fatalf("JSON feed: %v\n%s", err, buf.Bytes())
+				}
+				if _, ok := v.Items[0]["content_html"]; !ok {
+					t.Errorf("JSON feed item without content_html")
+				}
+				continue
+			}
+			d := xml.NewDecoder(&buf)
+			for {
+				_, err := d.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("%s feed is not well-formed: %v", f.Ext(), err)
+				}
+			}
+		}
+
 		b, err := ingest.Parse(doc, opt)
 		if err != nil {
 			t.Fatalf("second Parse: %v", err)
 		}
+		b.Published, b.Updated = b.Published.UTC(), b.Updated.UTC()
 		if diff := cmp.Diff(a, b); diff != "" {
 			t.Errorf("Parse is not deterministic (-first +second):\n%s", diff)
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"sokbo/feed"
 	"sokbo/feed/ingest"
 
 	"github.com/google/go-cmp/cmp"
@@ -333,17 +334,30 @@ func TestParseBodyUnderBasePath(t *testing.T) {
 	}
 }
 
-// TestParseIndentedHTML shows why `format: html` exists: CommonMark turns
-// an indented line after a blank line into a code block.
+// TestParseIndentedHTML: CommonMark turns an indented line after a blank
+// line into a code block; an all-HTML body is therefore read as HTML (by
+// its shape, by Options.Format or by `format: html`), while `format:
+// markdown` keeps CommonMark's reading.
 func TestParseIndentedHTML(t *testing.T) {
 	body := "<div>\n\n    <p>Indented <mark>paragraph</mark>.</p>\n\n</div>\n"
-	md := parse(t, "---\ntitle: T\n---\n"+body)
+	md := parse(t, "---\ntitle: T\nformat: markdown\n---\n"+body)
 	if !strings.Contains(md.ContentHTML, "<pre><code>") {
 		t.Errorf("markdown ContentHTML = %q, want a code block", md.ContentHTML)
 	}
-	h := parse(t, "---\ntitle: T\nformat: html\n---\n"+body)
-	if strings.Contains(h.ContentHTML, "<pre>") || !strings.Contains(h.ContentHTML, "<p>Indented <mark>paragraph</mark>.</p>") {
-		t.Errorf("html ContentHTML = %q, want the paragraph as it is", h.ContentHTML)
+	var h *feed.Article
+	for _, doc := range []string{
+		"---\ntitle: T\nformat: html\n---\n" + body,
+		"---\ntitle: T\n---\n" + body,
+	} {
+		h = parse(t, doc)
+		if strings.Contains(h.ContentHTML, "<pre>") || !strings.Contains(h.ContentHTML, "<p>Indented <mark>paragraph</mark>.</p>") {
+			t.Errorf("html ContentHTML = %q, want the paragraph as it is", h.ContentHTML)
+		}
+	}
+	// A Markdown body that merely starts with a tag stays Markdown.
+	mixed := parse(t, "---\ntitle: T\n---\n<img src=\"/a.jpg\">\n\n## Heading\n\n*text*\n")
+	if !strings.Contains(mixed.ContentHTML, "<h2") || !strings.Contains(mixed.ContentHTML, "<em>text</em>") {
+		t.Errorf("mixed ContentHTML = %q, want Markdown rendered", mixed.ContentHTML)
 	}
 	if diff := cmp.Diff([]string{"Indented paragraph."}, h.Highlights); diff != "" {
 		t.Errorf("Highlights (-want +got):\n%s", diff)

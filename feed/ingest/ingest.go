@@ -46,6 +46,12 @@ type Options struct {
 	// (2026-11-24) and the slug (ferry-rescue) when the front matter has
 	// none. Other names are ignored.
 	FileName string
+	// Format is how to read the body when the front matter has no
+	// `format`: "html", "markdown", or "" to decide from the body — one
+	// that begins with "<" and ends with ">" is HTML and is not passed
+	// through Markdown, so an all-HTML body comes out unchanged even where
+	// CommonMark would read an indented line as code.
+	Format string
 }
 
 // Parse reads one posted document and returns the article it describes.
@@ -97,7 +103,17 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	a.ID = articleID(a, m, post)
 	a.GUID = "tag:" + host + "," + a.Published.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
 
-	rendered, err := renderBody(body, bodyLine, m.format)
+	format := m.format
+	if format == "" {
+		format = opt.Format
+	}
+	if format == "" {
+		format = "markdown"
+		if t := strings.TrimSpace(body); strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") {
+			format = "html"
+		}
+	}
+	rendered, err := renderBody(body, bodyLine, format)
 	if err != nil {
 		return nil, err
 	}

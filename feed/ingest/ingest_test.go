@@ -169,17 +169,22 @@ func TestParseSeedVariants(t *testing.T) {
 		{"BOM and CRLF", "\uFEFF" + strings.ReplaceAll(doc, "\n", "\r\n")},
 		{"CR only", strings.ReplaceAll(doc, "\n", "\r")},
 		{"format html", strings.Replace(doc, "---\n\n", "format: html\n---\n\n", 1)},
+		{"format markdown", strings.Replace(doc, "---\n\n", "format: markdown\n---\n\n", 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := parse(t, tt.doc)
-			if tt.name == "format html" {
+			want := *want
+			if strings.HasPrefix(tt.name, "format") {
 				// A different document, and Markdown drops the blank
-				// lines between HTML blocks.
+				// lines between HTML blocks (and wraps the last line's
+				// inline text in a paragraph).
 				got.Hash = want.Hash
-				got.ContentHTML = regexp.MustCompile(`\n+`).ReplaceAllString(got.ContentHTML, "\n")
+				fold := regexp.MustCompile(`\n+|</?p>`)
+				got.ContentHTML = fold.ReplaceAllString(got.ContentHTML, "\n")
+				want.ContentHTML = fold.ReplaceAllString(want.ContentHTML, "\n")
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(&want, got); diff != "" {
 				t.Errorf("article differs (-want +got):\n%s", diff)
 			}
 		})
@@ -199,6 +204,13 @@ func TestParseBad(t *testing.T) {
 		{"unterminated front matter", "---\ntitle: a\n\nbody\n", "front matter", 1},
 		{"bad YAML", "---\ntitle: a\nx: y: z\n---\n", "front matter", 3},
 		{"bad YAML tab", "---\ntitle: a\n\tx: 1\n---\n", "front matter", 3},
+		{"unclosed flow sequence", "---\ntitle: a\nexcerpt: x\nauthor: y\ncategories: [a, b\ntags: z\n---\n", "front matter", 5},
+		{"text after a quoted scalar", "---\ntitle: a\nexcerpt: x\nauthor: y\nz: \"abc\" def\n---\n", "front matter", 5},
+		{"unknown anchor", "---\ntitle: a\nexcerpt: x\nz: [*b]\n---\n", "front matter", 4},
+		{"title too long", "---\ntitle: " + strings.Repeat("가", 301) + "\n---\n", "title", 2},
+		{"category too long", "---\ntitle: a\ncategories: [x, " + strings.Repeat("k", 40000) + "]\n---\n", "categories", 3},
+		{"too many tags", "---\ntitle: a\ntags: [t0,t1,t2,t3,t4,t5,t6,t7,t8,t9,t10,t11,t12,t13,t14,t15,t16,t17,t18,t19,t20,t21,t22,t23,t24,t25,t26,t27,t28,t29,t30,t31,t32,t33,t34,t35,t36,t37,t38,t39,t40,t41,t42,t43,t44,t45,t46,t47,t48,t49,t50]\n---\n", "tags", 3},
+		{"excerpt too long", "---\ntitle: a\nexcerpt: " + strings.Repeat("요약 ", 600) + "\n---\n", "excerpt", 3},
 		{"bad YAML on its first line", "---\ntitle: a <b: c>\ncategories: [x]\n---\n", "front matter", 2},
 		{"front matter is a list", "---\n- a\n- b\n---\n", "front matter", 2},
 		{"front matter is text", "---\njust text\n---\n", "front matter", 2},
