@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"sokbo/feed"
 	"sokbo/feed/ingest"
@@ -147,4 +148,35 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	s.cache.invalidate(append(scopes(prev, nil), articleScope(id))...)
 	s.log.Info("article deleted", "id", id)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// handleBackup streams a consistent snapshot of the database — a plain
+// bbolt file — while the service goes on accepting posts.
+func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		s.fail(w, r, &statusError{http.StatusUnauthorized, "Authorization: missing or wrong bearer token"})
+		return
+	}
+	// A large database takes longer than the server's write timeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	name := "sokbo-" + s.cfg.Now().UTC().Format("20060102T150405Z") + ".db"
+	n, err := s.store.Backup(r.Context(), w, func(size int64) {
+		h := w.Header()
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+		h.Set("Content-Length", strconv.FormatInt(size, 10))
+		h.Set("Cache-Control", "no-store")
+	})
+	if err != nil {
+		// Once the first byte is out, the status cannot change: the short
+		// body (against Content-Length) tells the client.
+		s.log.Error("backup failed", "bytes", n, "err", err)
+		if n == 0 {
+			w.Header().Del("Content-Length")
+			w.Header().Del("Content-Disposition")
+			s.fail(w, r, err)
+		}
+		return
+	}
+	s.log.Info("backup served", "bytes", n)
 }

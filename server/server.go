@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -24,6 +25,9 @@ type Store interface {
 	// cut from.
 	LastSeq(ctx context.Context) (uint64, error)
 	Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, error)
+	// Backup writes a consistent snapshot of the database to w, telling
+	// size its length first.
+	Backup(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
 	Get(ctx context.Context, id string) (*feed.Article, error)
 	// Delete removes an article and returns it.
 	Delete(ctx context.Context, id string) (*feed.Article, error)
@@ -139,6 +143,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/articles", s.handlePost)
 	s.mux.HandleFunc("GET /api/articles/{id}", s.handleGetArticle)
 	s.mux.HandleFunc("DELETE /api/articles/{id}", s.handleDelete)
+	s.mux.HandleFunc("GET /api/backup", s.handleBackup)
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 		s.mux.HandleFunc("GET /feed."+f.Ext(), func(w http.ResponseWriter, r *http.Request) {
 			s.serveFeed(w, r, f, "")

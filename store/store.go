@@ -421,13 +421,18 @@ func checkIndex(index, items *bolt.Bucket, where string, want map[string]string,
 
 // Backup writes a consistent snapshot of the whole store to w — a plain
 // database file that Open can use — while writes go on, and returns its
-// size. It holds one read transaction for the copy's duration.
-func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
+// size. size, if not nil, learns the snapshot's size before the first byte
+// is written. The copy holds one read transaction for its duration (which
+// keeps the file from being remapped to grow meanwhile).
+func (db *DB) Backup(ctx context.Context, w io.Writer, size func(int64)) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
 	var n int64
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if size != nil {
+			size(tx.Size())
+		}
 		var err error
 		n, err = tx.WriteTo(w)
 		return err

@@ -35,9 +35,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 		return errSilent
 	}
 	if *token == "" {
-		if b, err := os.ReadFile(filepath.Join("data", "token")); err == nil {
-			*token = strings.TrimSpace(string(b))
-		}
+		*token = savedToken()
 	}
 	files, err := collect(fl.Args())
 	if err != nil {

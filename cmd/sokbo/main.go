@@ -49,6 +49,8 @@ var errSilent = errors.New("failed")
 const usage = `usage:
   sokbo serve [-config FILE]                           run the service
   sokbo ingest [-server URL] [-token T] FILE|DIR...    post articles to a running service
+  sokbo check FILE                                     verify a database offline
+  sokbo backup [-server URL] [-token T] FILE           save a running service's snapshot
   sokbo version                                        print the version`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -61,6 +63,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args[1:], getenv, stderr)
 	case "ingest":
 		return runIngest(ctx, args[1:], getenv, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "sokbo", buildVersion())
 		return nil

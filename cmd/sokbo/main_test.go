@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // freeAddr returns a loopback address that was free a moment ago.
@@ -125,6 +127,14 @@ func TestServeAndIngest(t *testing.T) {
 		t.Errorf("ingest with a wrong token: err=%v, stderr=%s", err, errOut.String())
 	}
 
+	// An online backup, then an offline check of it and of the database.
+	backup := filepath.Join(dir, "backup.db")
+	out.Reset()
+	errOut.Reset()
+	if err := run(ctx, []string{"backup", "-server", "http://" + addr, backup}, func(k string) string { return ingestEnv[k] }, &out, &errOut); err != nil {
+		t.Fatalf("backup: %v %s", err, errOut.String())
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -133,6 +143,25 @@ func TestServeAndIngest(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+	for _, db := range []string{backup, env["SOKBO_DB"]} {
+		out.Reset()
+		if err := run(context.Background(), []string{"check", db}, getenv, &out, &errOut); err != nil || !strings.Contains(out.String(), ": ok") {
+			t.Errorf("check %s: %v %s %s", db, err, out.String(), errOut.String())
+		}
+	}
+	// A broken index makes check fail and say why.
+	bdb, err := bolt.Open(backup, 0o600, nil)
+	must(t, err)
+	must(t, bdb.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte("time")).Cursor()
+		k, _ := c.First()
+		return tx.Bucket([]byte("time")).Delete(k)
+	}))
+	must(t, bdb.Close())
+	out.Reset()
+	if err := run(context.Background(), []string{"check", backup}, getenv, &out, &errOut); err == nil || !strings.Contains(out.String(), "missing entry") {
+		t.Errorf("check of a broken database: %v %q", err, out.String())
 	}
 }
 
