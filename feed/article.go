@@ -86,6 +86,15 @@ func (a *Article) Summary(n int) Summary {
 	return s
 }
 
+// Tombstone records a deleted article, so that Atom feeds can tell
+// aggregators to remove it (RFC 6721).
+type Tombstone struct {
+	ID         string    `json:"id"`
+	GUID       string    `json:"guid"` // the deleted entry's Atom id
+	When       time.Time `json:"when"`
+	Categories []string  `json:"categories,omitempty"`
+}
+
 // ErrNotFound is returned when an article or feed does not exist.
 var ErrNotFound = errors.New("not found")
 

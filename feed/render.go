@@ -88,6 +88,10 @@ type Channel struct {
 	Links []Link
 	// Archive marks an RFC 5005 archive document (fh:archive).
 	Archive bool
+	// Deleted are recently deleted entries: Atom lists them as RFC 6721
+	// at:deleted-entry so aggregators remove them; RSS and JSON Feed have
+	// no such thing and simply no longer carry them.
+	Deleted []Tombstone
 }
 
 // Link is a feed-level link with its relation.
@@ -130,6 +134,11 @@ func (c *Channel) updated(items []*Article) time.Time {
 	for _, a := range items {
 		if a.Updated.After(t) {
 			t = a.Updated
+		}
+	}
+	for _, d := range c.Deleted {
+		if d.When.After(t) {
+			t = d.When
 		}
 	}
 	if t.IsZero() {
@@ -337,12 +346,24 @@ const historyNS = "http://purl.org/syndication/history/1.0"
 type atomFeed struct {
 	feeds.AtomFeed
 	NSFH    string           `xml:"xmlns:fh,attr,omitempty"`
+	NSAt    string           `xml:"xmlns:at,attr,omitempty"`
 	Lang    string           `xml:"xml:lang,attr,omitempty"`
 	Links   []feeds.AtomLink `xml:"link"`
 	Gen     string           `xml:"generator,omitempty"`
 	Archive *struct{}        `xml:"fh:archive"`
+	Deleted []deletedEntry   `xml:"at:deleted-entry"`
 	Entries []*atomEntry     `xml:"entry"`
 }
+
+// deletedEntry is an RFC 6721 tombstone.
+type deletedEntry struct {
+	Ref  string `xml:"ref,attr"`
+	When string `xml:"when,attr"`
+}
+
+// tombstonesNS is the namespace of RFC 6721 (The Atom "deleted-entry"
+// Element).
+const tombstonesNS = "http://purl.org/atompub/tombstones/1.0"
 
 // atomEntry extends feeds.AtomEntry with several categories and authors.
 type atomEntry struct {
@@ -378,6 +399,10 @@ func WriteAtom(w io.Writer, c *Channel, items []*Article) error {
 	}
 	if c.Archive {
 		f.Archive, f.NSFH = &struct{}{}, historyNS
+	}
+	for _, d := range c.Deleted {
+		f.Deleted = append(f.Deleted, deletedEntry{Ref: d.GUID, When: d.When.UTC().Format(time.RFC3339)})
+		f.NSAt = tombstonesNS
 	}
 	if c.Author != "" {
 		f.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: Clean(c.Author)}}

@@ -122,9 +122,17 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 		}
 		more := len(items) > n
 		items = items[:min(n, len(items))]
-		if len(items) == 0 && (page > 1 || category != "") {
-			// A category exists while it has articles; an empty Atom feed
-			// is valid, but some readers reject one without entries.
+		var deleted []feed.Tombstone
+		if page == 1 {
+			deleted, err = s.store.Deleted(ctx, category, s.cfg.Now().Add(-s.cfg.KeepDeleted))
+			if err != nil {
+				return nil, err
+			}
+		}
+		if len(items) == 0 && (page > 1 || category != "" && len(deleted) == 0) {
+			// A category exists while it has articles or recent deletions;
+			// an empty Atom feed is valid, but some readers reject one
+			// without entries.
 			return nil, feed.ErrNotFound
 		}
 		name := category
@@ -132,6 +140,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 			name = displayName(category, items)
 		}
 		c := s.channel(name, f)
+		c.Deleted = deleted
 		c.SelfURL = s.feedURL(category, f)
 		base := c.SelfURL
 		c.SelfURL = base + s.feedQuery(n, page)

@@ -28,6 +28,8 @@ type Store interface {
 	// Backup writes a consistent snapshot of the database to w, telling
 	// size its length first.
 	Backup(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
+	// Deleted lists the tombstones of articles deleted since a time.
+	Deleted(ctx context.Context, category string, since time.Time) ([]feed.Tombstone, error)
 	Get(ctx context.Context, id string) (*feed.Article, error)
 	// Delete removes an article and returns it.
 	Delete(ctx context.Context, id string) (*feed.Article, error)
@@ -59,6 +61,9 @@ type Config struct {
 	StaleWhileRevalidate time.Duration
 	// ArchiveSize is how many articles an RFC 5005 archive page holds.
 	ArchiveSize int
+	// KeepDeleted is how long Atom feeds list a deleted article as an
+	// RFC 6721 deleted-entry; it should match the store's window.
+	KeepDeleted time.Duration
 	// CacheEntries bounds how many rendered feeds and pages are kept.
 	CacheEntries int
 	// Version names the build in <generator>.
@@ -100,6 +105,9 @@ func New(cfg Config, st Store) *Server {
 	}
 	if cfg.ArchiveSize <= 0 {
 		cfg.ArchiveSize = 100
+	}
+	if cfg.KeepDeleted <= 0 {
+		cfg.KeepDeleted = 7 * 24 * time.Hour
 	}
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = 4096

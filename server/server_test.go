@@ -337,11 +337,30 @@ func TestRepostUpdateDelete(t *testing.T) {
 			t.Errorf("%s has %d items after delete", p, n)
 		}
 	}
-	if r := e.do("GET", "/category/"+url.PathEscape("경제/산업")+"/feed.json", nil); r.Code != 404 {
-		t.Errorf("category of the deleted article: %d, want 404 (empty)", r.Code)
+	// Its category keeps existing while the deletion is recent: its Atom
+	// feed tells aggregators to remove the entry (RFC 6721).
+	cat := e.do("GET", "/category/"+url.PathEscape("경제/산업")+"/feed.atom", nil)
+	if cat.Code != 200 || !strings.Contains(string(cat.Body), `<at:deleted-entry ref="`+a.GUID+`" when="`) {
+		t.Errorf("category Atom feed after delete: %d\n%s", cat.Code, cat.Body)
+	}
+	site := e.do("GET", "/feed.atom", nil)
+	if !strings.Contains(string(site.Body), `xmlns:at="http://purl.org/atompub/tombstones/1.0"`) || !strings.Contains(string(site.Body), `ref="`+a.GUID+`"`) {
+		t.Errorf("site Atom feed lacks the tombstone:\n%s", site.Body)
+	}
+	for _, p := range []string{"/feed.rss", "/feed.json"} {
+		if strings.Contains(string(e.do("GET", p, nil).Body), a.GUID) {
+			t.Errorf("%s still mentions the deleted article", p)
+		}
 	}
 	if g := e.do("GET", "/api/articles/"+url.PathEscape(a.ID), nil); g.Code != 404 {
 		t.Errorf("GET deleted: %d", g.Code)
+	}
+	// Posting it again brings it back, without its tombstone.
+	if r := e.post(changed); r.Code != 201 {
+		t.Fatalf("post again: %d %s", r.Code, r.Body)
+	}
+	if strings.Contains(string(e.do("GET", "/feed.atom", nil).Body), "deleted-entry") {
+		t.Errorf("tombstone kept after the article came back")
 	}
 }
 

@@ -40,6 +40,9 @@ var (
 	bucketTime  = []byte("time")
 	bucketCats  = []byte("cats")
 	bucketSeq   = []byte("seq")
+	// deleted holds a tombstone per deleted article: timeKey(when) ‖ id →
+	// JSON of feed.Tombstone.
+	bucketDeleted = []byte("deleted")
 )
 
 // defaultTimeout bounds the wait for the file lock when Options.Timeout is
@@ -60,12 +63,16 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens an existing file with a shared lock; writes then fail.
 	ReadOnly bool
+	// KeepDeleted is how long the tombstone of a deleted article is kept;
+	// zero means seven days.
+	KeepDeleted time.Duration
 }
 
 // DB is an open article store. It is safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	now  func() time.Time
+	bolt        *bolt.DB
+	now         func() time.Time
+	keepDeleted time.Duration
 
 	// Writes go through one writer goroutine that group-commits them.
 	ops        chan *op
@@ -97,7 +104,7 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if opt.ReadOnly {
 		err = bdb.View(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats, bucketSeq} {
+			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats, bucketSeq, bucketDeleted} {
 				if tx.Bucket(name) == nil {
 					return fmt.Errorf("missing bucket %q", name)
 				}
@@ -106,7 +113,7 @@ func Open(path string, opt Options) (*DB, error) {
 		})
 	} else {
 		err = bdb.Update(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats, bucketSeq} {
+			for _, name := range [][]byte{bucketItems, bucketTime, bucketCats, bucketSeq, bucketDeleted} {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return fmt.Errorf("create bucket %q: %w", name, err)
 				}
@@ -118,7 +125,11 @@ func Open(path string, opt Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb, now: now, ops: make(chan *op), writerDone: make(chan struct{})}
+	keep := opt.KeepDeleted
+	if keep <= 0 {
+		keep = 7 * 24 * time.Hour
+	}
+	db := &DB{bolt: bdb, now: now, keepDeleted: keep, ops: make(chan *op), writerDone: make(chan struct{})}
 	go db.writer()
 	return db, nil
 }
@@ -270,6 +281,37 @@ func (db *DB) Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, er
 	return out, nil
 }
 
+// Deleted returns the tombstones of the articles deleted since the given
+// time, newest first; with a category, only those that were filed under
+// it. Tombstones are few (one per deletion, kept for Options.KeepDeleted),
+// so this reads them all from the window's start.
+func (db *DB) Deleted(ctx context.Context, category string, since time.Time) ([]feed.Tombstone, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	key := feed.CategoryKey(category)
+	var out []feed.Tombstone
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketDeleted).Cursor()
+		for k, v := c.Seek(timeKey(since, "")); k != nil; k, v = c.Next() {
+			var t feed.Tombstone
+			if err := json.Unmarshal(v, &t); err != nil {
+				return fmt.Errorf("decode tombstone %x: %w", k, err)
+			}
+			if key != "" && !slices.Contains(categoryKeys(t.Categories), key) {
+				continue
+			}
+			out = append(out, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("deleted since %s: %w", since.Format(time.RFC3339), err)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
 // Check verifies the store's consistency: every index entry points to an
 // existing article whose Published and categories put it there, and every
 // article is in all its indexes. It returns one line per problem, none
@@ -344,6 +386,19 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 				report("arrival index: stale entry %d for article %q", seq, v)
 			}
 			delete(wantSeq, seq)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = tx.Bucket(bucketDeleted).ForEach(func(k, v []byte) error {
+			var t feed.Tombstone
+			switch err := json.Unmarshal(v, &t); {
+			case err != nil:
+				report("deleted: tombstone %x: cannot decode: %v", k, err)
+			case items.Get([]byte(t.ID)) != nil:
+				report("deleted: tombstone for article %q, which exists", t.ID)
+			}
 			return nil
 		})
 		if err != nil {

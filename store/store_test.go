@@ -983,3 +983,43 @@ func TestClosed(t *testing.T) {
 		t.Errorf("Put after Close: %v, want ErrClosed", err)
 	}
 }
+
+func TestTombstones(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	db, err := store.Open(dbPath(t), store.Options{Now: c.Now, KeepDeleted: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	put(t, db, article("a", t0, "News"))
+	put(t, db, article("b", t0, "Sports"))
+	if _, err := db.Delete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Deleted(ctx, "", t0.Add(-time.Hour))
+	if err != nil || len(got) != 1 || got[0].ID != "a" || got[0].GUID != "tag:example.org,2024:a" || !got[0].When.Equal(t0) {
+		t.Fatalf("Deleted = %+v, %v", got, err)
+	}
+	if got, _ := db.Deleted(ctx, "news", t0.Add(-time.Hour)); len(got) != 1 {
+		t.Errorf("Deleted(news) = %+v", got)
+	}
+	if got, _ := db.Deleted(ctx, "sports", t0.Add(-time.Hour)); len(got) != 0 {
+		t.Errorf("Deleted(sports) = %+v", got)
+	}
+	mustCheck(t, db)
+	// Two hours later a deletion prunes the first tombstone.
+	c.Set(t0.Add(2 * time.Hour))
+	if _, err := db.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Deleted(ctx, "", time.Time{}); len(got) != 1 || got[0].ID != "b" {
+		t.Errorf("after pruning: %+v", got)
+	}
+	// Re-creating an article removes its tombstone.
+	put(t, db, article("b", t0, "Sports"))
+	if got, _ := db.Deleted(ctx, "", time.Time{}); len(got) != 0 {
+		t.Errorf("tombstone kept for a re-created article: %+v", got)
+	}
+	mustCheck(t, db)
+}

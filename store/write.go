@@ -1,11 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -173,7 +175,7 @@ func (db *DB) apply(tx *bolt.Tx, o *op) result {
 	if o.put != nil {
 		return db.applyPut(tx, o.put)
 	}
-	return applyDelete(tx, o.del)
+	return db.applyDelete(tx, o.del)
 }
 
 func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
@@ -199,6 +201,9 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 	if old == nil {
 		if n.GUID == "" {
 			return result{err: errors.New("new article without guid")}
+		}
+		if err := dropTombstones(tx.Bucket(bucketDeleted), n.ID, time.Time{}); err != nil {
+			return result{err: err}
 		}
 		if !n.UpdatedSet {
 			n.Updated = n.Published
@@ -242,7 +247,7 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 	return result{stored: &n, prev: old, wrote: true}
 }
 
-func applyDelete(tx *bolt.Tx, id string) result {
+func (db *DB) applyDelete(tx *bolt.Tx, id string) result {
 	items := tx.Bucket(bucketItems)
 	v := items.Get([]byte(id))
 	if v == nil {
@@ -258,7 +263,47 @@ func applyDelete(tx *bolt.Tx, id string) result {
 	if err := items.Delete([]byte(id)); err != nil {
 		return result{err: fmt.Errorf("delete item: %w", err)}
 	}
+	if err := db.putTombstone(tx, old); err != nil {
+		return result{err: err}
+	}
 	return result{prev: old, wrote: true}
+}
+
+// putTombstone records a's deletion and drops the tombstones older than
+// the keeping window (and any earlier one of the same id).
+func (db *DB) putTombstone(tx *bolt.Tx, a *feed.Article) error {
+	b := tx.Bucket(bucketDeleted)
+	now := db.now().UTC().Round(0)
+	if err := dropTombstones(b, a.ID, now.Add(-db.keepDeleted)); err != nil {
+		return err
+	}
+	v, err := json.Marshal(feed.Tombstone{ID: a.ID, GUID: a.GUID, When: now, Categories: a.Categories})
+	if err != nil {
+		return fmt.Errorf("encode tombstone: %w", err)
+	}
+	if err := b.Put(timeKey(now, a.ID), v); err != nil {
+		return fmt.Errorf("write tombstone: %w", err)
+	}
+	return nil
+}
+
+// dropTombstones deletes the tombstones older than before, and those of id
+// (an article posted again is no longer deleted).
+func dropTombstones(b *bolt.Bucket, id string, before time.Time) error {
+	var drop [][]byte
+	limit := timeKey(before, "")
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if bytes.Compare(k, limit) < 0 || string(k[8:]) == id {
+			drop = append(drop, bytes.Clone(k))
+		}
+	}
+	for _, k := range drop {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("drop tombstone: %w", err)
+		}
+	}
+	return nil
 }
 
 // seqKey is the key of an article in the arrival index.
