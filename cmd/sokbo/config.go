@@ -36,6 +36,7 @@ type config struct {
 		MaxAge               time.Duration `yaml:"max_age"`
 		StaleWhileRevalidate time.Duration `yaml:"stale_while_revalidate"`
 		ArchivePage          int           `yaml:"archive_page"`
+		KeepDeleted          time.Duration `yaml:"keep_deleted"`
 	} `yaml:"feeds"`
 	Summary struct {
 		Highlights *int `yaml:"highlights"`
@@ -60,6 +61,7 @@ func defaultConfig() config {
 	c.Feeds.MaxAge = time.Minute
 	c.Feeds.StaleWhileRevalidate = 5 * time.Minute
 	c.Feeds.ArchivePage = 100
+	c.Feeds.KeepDeleted = 7 * 24 * time.Hour
 	n := 5
 	c.Summary.Highlights = &n
 	c.Ingest.MaxBody = 1 << 20
@@ -109,8 +111,8 @@ func (c *config) check() error {
 	if c.Feeds.Limit < 1 || c.Feeds.MaxLimit < c.Feeds.Limit {
 		return fmt.Errorf("config feeds: need 1 <= limit (%d) <= max_limit (%d)", c.Feeds.Limit, c.Feeds.MaxLimit)
 	}
-	if c.Feeds.MaxAge < time.Second || c.Feeds.StaleWhileRevalidate < 0 || c.Feeds.ArchivePage < 1 {
-		return fmt.Errorf("config feeds: need max_age >= 1s, stale_while_revalidate >= 0, archive_page >= 1")
+	if c.Feeds.MaxAge < time.Second || c.Feeds.StaleWhileRevalidate < 0 || c.Feeds.ArchivePage < 1 || c.Feeds.KeepDeleted < time.Minute {
+		return fmt.Errorf("config feeds: need max_age >= 1s, stale_while_revalidate >= 0, archive_page >= 1, keep_deleted >= 1m")
 	}
 	if c.Summary.Highlights != nil && *c.Summary.Highlights < 0 {
 		return fmt.Errorf("config summary.highlights: must not be negative")

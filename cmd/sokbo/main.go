@@ -108,7 +108,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 
-	db, err := store.Open(cfg.Database, store.Options{})
+	db, err := store.Open(cfg.Database, store.Options{KeepDeleted: cfg.Feeds.KeepDeleted})
 	if err != nil {
 		return err
 	}
@@ -150,6 +150,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxAge:               cfg.Feeds.MaxAge,
 		StaleWhileRevalidate: cfg.Feeds.StaleWhileRevalidate,
 		ArchiveSize:          cfg.Feeds.ArchivePage,
+		KeepDeleted:          cfg.Feeds.KeepDeleted,
 		Version:              buildVersion(),
 		Logger:               log,
 	}, db)
