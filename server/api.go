@@ -80,8 +80,9 @@ func fileName(r *http.Request) string {
 }
 
 func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		s.fail(w, r, &statusError{http.StatusUnauthorized, "Authorization: missing or wrong bearer token"})
+	who, err := s.admit(w, r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
@@ -120,7 +121,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 	if prev == nil {
 		code = http.StatusCreated
 		w.Header().Set("Location", s.cfg.BaseURL.JoinPath("api", "articles", stored.ID).String())
-		s.log.Info("article created", "id", stored.ID)
+		s.log.Info("article created", "id", stored.ID, "token", who.name)
 	}
 	writeJSON(w, code, s.articleJSON(stored))
 }
@@ -135,8 +136,9 @@ func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		s.fail(w, r, &statusError{http.StatusUnauthorized, "Authorization: missing or wrong bearer token"})
+	who, err := s.admit(w, r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	id := r.PathValue("id")
@@ -146,15 +148,15 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.cache.invalidate(append(scopes(prev, nil), articleScope(id))...)
-	s.log.Info("article deleted", "id", id)
+	s.log.Info("article deleted", "id", id, "token", who.name)
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // handleBackup streams a consistent snapshot of the database — a plain
 // bbolt file — while the service goes on accepting posts.
 func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		s.fail(w, r, &statusError{http.StatusUnauthorized, "Authorization: missing or wrong bearer token"})
+	if _, err := s.authenticate(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	// A large database takes longer than the server's write timeout.

@@ -23,7 +23,7 @@ func benchServer(b *testing.B, n int) http.Handler {
 	}
 	b.Cleanup(func() { db.Close() })
 	base, _ := url.Parse("http://127.0.0.1/")
-	h := server.New(server.Config{BaseURL: base, Tokens: []string{token}}, db)
+	h := server.New(server.Config{BaseURL: base, Tokens: []server.Token{{Name: "test", Secret: token}}}, db)
 	doc := string(seed(b))
 	for i := range n {
 		body := fmt.Sprintf("---\nid: bench-%d\ndate: 2026-11-%02d 10:%02d:00 +0900\n%s", i, 1+i%28, i%60, doc[4:])

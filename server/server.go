@@ -4,7 +4,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,7 +44,7 @@ type Config struct {
 	BaseURL *url.URL
 	Lang    string
 	// Tokens are the bearer tokens allowed to post and delete articles.
-	Tokens []string
+	Tokens []Token
 	// FeedLimit is how many items a feed has by default; MaxFeedLimit the
 	// most that ?limit= may ask for.
 	FeedLimit    int
@@ -79,6 +78,8 @@ type Server struct {
 	mux   *http.ServeMux
 	log   *slog.Logger
 	cache *cache
+	// clients are the configured tokens with their rate limiters.
+	clients []*client
 	// Cache-Control values, computed once.
 	ccFeed, ccArchive string
 }
@@ -143,6 +144,11 @@ func New(cfg Config, st Store) *Server {
 	// A full archive page keeps its articles: only an edit or a deletion
 	// of one of them changes it, which a day's staleness tolerates.
 	s.ccArchive = "public, max-age=86400, immutable"
+	for _, t := range cfg.Tokens {
+		if t.Secret != "" {
+			s.clients = append(s.clients, &client{name: t.Name, secret: []byte(t.Secret), bucket: newBucket(t.Rate, t.Burst)})
+		}
+	}
 	s.routes()
 	return s
 }
@@ -170,24 +176,6 @@ func (s *Server) routes() {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
-}
-
-// authorized reports whether r carries one of the configured tokens,
-// compared in constant time.
-func (s *Server) authorized(r *http.Request) bool {
-	h := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return false
-	}
-	tok = strings.TrimSpace(tok)
-	match := 0
-	for _, t := range s.cfg.Tokens {
-		if t != "" {
-			match |= subtle.ConstantTimeCompare([]byte(tok), []byte(t))
-		}
-	}
-	return match == 1
 }
 
 // feedURL is the URL of a feed: the site's (category "") or a category's.

@@ -67,7 +67,7 @@ func startWith(t testing.TB, edit func(*server.Config), wrap func(server.Store) 
 		Title:         "sokbo test",
 		BaseURL:       e.Base,
 		Lang:          "ko",
-		Tokens:        []string{token},
+		Tokens:        []server.Token{{Name: "test", Secret: token}},
 		SummaryPoints: 5,
 		MaxBody:       64 << 10,
 	}
@@ -561,5 +561,37 @@ func TestBackupWhilePosting(t *testing.T) {
 		if _, err := db.Get(context.Background(), fmt.Sprintf("2026-11-01-before-%d", i)); err != nil {
 			t.Errorf("article acknowledged before the backup: %v", err)
 		}
+	}
+}
+
+// TestRateLimit: a token over its rate gets 429 with Retry-After; another
+// token is not affected.
+func TestRateLimit(t *testing.T) {
+	e := startWith(t, func(c *server.Config) {
+		c.Tokens = []server.Token{
+			{Name: "slow", Secret: "slow-token-0123456789", Rate: 0.5, Burst: 2},
+			{Name: "test", Secret: token},
+		}
+	}, nil)
+	post := func(tok string, i int) resp {
+		return e.do("POST", "/api/articles", doc(fmt.Sprintf("rate %s %d", tok[:4], i), "2026-11-01", "News"), "Authorization", "Bearer "+tok)
+	}
+	for i := range 2 {
+		if r := post("slow-token-0123456789", i); r.Code != 201 {
+			t.Fatalf("post %d within the burst: %d %s", i, r.Code, r.Body)
+		}
+	}
+	r := post("slow-token-0123456789", 2)
+	if r.Code != 429 || r.Header.Get("Retry-After") != "2" || !strings.Contains(string(r.Body), `"error"`) {
+		t.Errorf("over the rate: %d, Retry-After %q, %s", r.Code, r.Header.Get("Retry-After"), r.Body)
+	}
+	for i := range 5 {
+		if r := post(token, i); r.Code != 201 {
+			t.Errorf("other token throttled: %d", r.Code)
+		}
+	}
+	// A refused post changed nothing.
+	if g := e.do("GET", "/api/articles/2026-11-01-rate-slow-2", nil); g.Code != 404 {
+		t.Errorf("throttled post was stored: %d", g.Code)
 	}
 }

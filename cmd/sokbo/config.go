@@ -30,7 +30,13 @@ type config struct {
 	} `yaml:"tls"`
 	Database string `yaml:"database"`
 	Token    string `yaml:"token"`
-	Feeds    struct {
+	Tokens   []struct {
+		Name  string  `yaml:"name"`
+		Token string  `yaml:"token"`
+		Rate  float64 `yaml:"rate"`
+		Burst int     `yaml:"burst"`
+	} `yaml:"tokens"`
+	Feeds struct {
 		Limit                int           `yaml:"limit"`
 		MaxLimit             int           `yaml:"max_limit"`
 		MaxAge               time.Duration `yaml:"max_age"`
@@ -104,6 +110,19 @@ func (c *config) check() error {
 	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		return fmt.Errorf("config tls: cert and key go together")
+	}
+	names := map[string]bool{}
+	for i, t := range c.Tokens {
+		if t.Name == "" || t.Token == "" || names[t.Name] {
+			return fmt.Errorf("config tokens[%d]: needs a unique name and a token", i)
+		}
+		if len(t.Token) < 16 {
+			return fmt.Errorf("config tokens[%d] (%s): token shorter than 16 characters", i, t.Name)
+		}
+		if t.Rate < 0 || t.Burst < 0 {
+			return fmt.Errorf("config tokens[%d] (%s): negative rate or burst", i, t.Name)
+		}
+		names[t.Name] = true
 	}
 	if c.Database == "" {
 		return fmt.Errorf("config database: empty")

@@ -114,8 +114,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 
-	token := cfg.Token
-	if token == "" {
+	var tokens []server.Token
+	for _, t := range cfg.Tokens {
+		tokens = append(tokens, server.Token{Name: t.Name, Secret: t.Token, Rate: t.Rate, Burst: t.Burst})
+	}
+	if cfg.Token != "" {
+		tokens = append(tokens, server.Token{Name: "default", Secret: cfg.Token})
+	}
+	if len(tokens) == 0 {
 		path, generated, err := ensureToken(cfg.Database)
 		if err != nil {
 			return err
@@ -124,7 +130,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return fmt.Errorf("read token: %w", err)
 		}
-		token = strings.TrimSpace(string(b))
+		tokens = append(tokens, server.Token{Name: "default", Secret: strings.TrimSpace(string(b))})
 		if generated {
 			log.Info("no token configured: generated one", "file", path)
 		} else {
@@ -142,7 +148,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Description:          cfg.Site.Description,
 		BaseURL:              base,
 		Lang:                 cfg.Site.Language,
-		Tokens:               []string{token},
+		Tokens:               tokens,
 		FeedLimit:            cfg.Feeds.Limit,
 		MaxFeedLimit:         cfg.Feeds.MaxLimit,
 		SummaryPoints:        points,
