@@ -11,10 +11,11 @@ import (
 	"sokbo/feed"
 )
 
-// pageHeaderValues are set on every HTML page: nothing external may run, and
-// the sanitized article markup may only load images.
+// pageHeaderValues are set on every HTML page: nothing external may load
+// or run (images only from this site), no framing, no referrer beyond the
+// origin to other sites.
 var pageHeaderValues = http.Header{
-	"Content-Security-Policy": {"default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"},
+	"Content-Security-Policy": {"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
 	"Referrer-Policy":         {"strict-origin-when-cross-origin"},
 }
 

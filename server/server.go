@@ -158,6 +158,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/articles/{id}", s.handleGetArticle)
 	s.mux.HandleFunc("DELETE /api/articles/{id}", s.handleDelete)
 	s.mux.HandleFunc("GET /api/backup", s.handleBackup)
+	s.mux.HandleFunc("GET /api/stats", s.handleStats)
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 		s.mux.HandleFunc("GET /feed."+f.Ext(), func(w http.ResponseWriter, r *http.Request) {
 			s.serveFeed(w, r, f, "")

@@ -595,3 +595,15 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("throttled post was stored: %d", g.Code)
 	}
 }
+
+func TestStats(t *testing.T) {
+	e := start(t)
+	if r := e.do("GET", "/api/stats", nil); r.Code != 401 {
+		t.Errorf("stats without token: %d", r.Code)
+	}
+	r := e.do("GET", "/api/stats", nil, "Authorization", "Bearer "+token)
+	var v map[string]float64
+	if err := json.Unmarshal(r.Body, &v); err != nil || v["goroutines"] < 1 || v["heap_alloc"] <= 0 {
+		t.Errorf("stats: %d %s %v", r.Code, r.Body, err)
+	}
+}

@@ -1,0 +1,35 @@
+package server
+
+import (
+	"net/http"
+	"os"
+	"runtime"
+)
+
+// handleStats reports the process's vital signs, for soak tests and
+// operators: goroutines, heap, open files and cached responses. It needs
+// a token, like every /api endpoint that is not a public read.
+func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.authenticate(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	fds := -1
+	if ents, err := os.ReadDir("/proc/self/fd"); err == nil {
+		fds = len(ents)
+	}
+	s.cache.mu.Lock()
+	entries := len(s.cache.entries)
+	s.cache.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"goroutines":    runtime.NumGoroutine(),
+		"heap_alloc":    m.HeapAlloc,
+		"heap_inuse":    m.HeapInuse,
+		"sys":           m.Sys,
+		"num_gc":        m.NumGC,
+		"open_fds":      fds,
+		"cache_entries": entries,
+	})
+}
