@@ -128,3 +128,26 @@ func xmlForbidden(r rune) bool {
 	return !(r == '\t' || r == '\n' || r == '\r' ||
 		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF)
 }
+
+// FuzzHighlights runs the summary extractor on arbitrary HTML: it never
+// panics, and every highlight is a non-empty, unrepeated sentence of
+// valid UTF-8 that XML can carry.
+func FuzzHighlights(f *testing.F) {
+	f.Add(`<p>대통령실은 <b><span style="color: #ee2323;">양국 간 협력</span></b>이라고 밝혔습니다. 다음 문장.</p>`)
+	f.Add(`<ul><li><mark>a</mark></li><li><span style="COLOR:Red">b. c</span></li></ul>`)
+	f.Add(`<p><span style="background-color: #21538527">x</span><span style="background: yellow">y</span>.</p><br>`)
+	f.Add(`<p style="color:red"><font color="red">&nbsp;&#1;</font>…。！？</p>`)
+	f.Add(strings.Repeat(`<mark>`, 200) + "deep" + strings.Repeat(`</mark>`, 200))
+	f.Fuzz(func(t *testing.T, html string) {
+		seen := map[string]bool{}
+		for _, h := range ingest.HighlightsOf(html) {
+			if strings.TrimSpace(h) == "" || seen[h] {
+				t.Errorf("highlight %q empty or repeated", h)
+			}
+			seen[h] = true
+			if !utf8.ValidString(h) || strings.IndexFunc(h, xmlForbidden) >= 0 {
+				t.Errorf("highlight %q: invalid UTF-8 or XML-forbidden character", h)
+			}
+		}
+	})
+}

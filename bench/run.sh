@@ -1,0 +1,444 @@
+#!/usr/bin/env bash
+# bench/run.sh — sokbo's load benchmark, in one command. See bench/README.md.
+#
+# For each N in $SIZES: a fresh sokbo on a temporary database is filled with
+# N articles over HTTP (wrk + bench/post.lua, 32 posters: the ingest
+# measurement), then GET /feed.rss and /feed.json are measured with wrk —
+# plain, gzip, br and 304 revalidation — against sokbo and, serving the very
+# bytes sokbo returned, against nginx (static files, gzip_static) and
+# bench/refserver (Go net/http from memory). It prints one table at the end.
+#
+# Knobs (environment): SIZES="1000 100000"  DURATION=10s  THREADS=2
+# CONNS=32  POST_CONNS=32  PORT=18480 (first of four)  DB_DIR (where the
+# databases go; default: the temp dir)  FILL_TIMEOUT=30m  DATES=live|scatter
+# (see post.lua)  KEEP=1 (keep the temp dir with every log and wrk output).
+set -euo pipefail
+
+# All of the script is one compound command, which bash reads whole before
+# running it: the file may change during a run.
+{
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+
+SIZES=${SIZES:-"1000 100000"}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-32}
+POST_CONNS=${POST_CONNS:-32}
+PORT=${PORT:-18480}
+FILL_TIMEOUT=${FILL_TIMEOUT:-30m}
+KEEP=${KEEP:-0}
+DATES=${DATES:-live}
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "run.sh: $*"; exit 1; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot install packages"
+	SUDO="sudo"
+fi
+
+# ---------------------------------------------------------------- cleanup
+PIDS=()
+TMP=""
+POLICY_RC=""
+stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
+	local pid=$1 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+forget_pid() {
+	local keep=() p
+	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	PIDS=("${keep[@]+"${keep[@]}"}")
+}
+cleanup() {
+	local rc=$? p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$p"; done
+	[ -z "$POLICY_RC" ] || $SUDO rm -f "$POLICY_RC"
+	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
+		if [ "$KEEP" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- install
+NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)
+BROTLI_MOD=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+[ -n "$NGINX" ] || need+=(nginx-light)
+command -v brotli >/dev/null 2>&1 || need+=(brotli)
+command -v gzip >/dev/null 2>&1 || need+=(gzip)
+if [ ${#need[@]} -gt 0 ] || [ ! -e "$BROTLI_MOD" ]; then
+	command -v apt-get >/dev/null 2>&1 || die "missing ${need[*]} and no apt-get"
+	say "== installing: ${need[*]} (and the nginx brotli_static module if available)"
+	# Keep the packages' maintainer scripts from starting a system nginx.
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		POLICY_RC=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY_RC" >/dev/null
+		$SUDO chmod 755 "$POLICY_RC"
+	fi
+	$SUDO apt-get update -qq >/dev/null
+	if [ ${#need[@]} -gt 0 ]; then
+		if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; then
+			# Where nginx-light is not a package of its own, nginx is.
+			need=("${need[@]/nginx-light/nginx}")
+			$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+		fi
+	fi
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null 2>&1 ||
+		say "   (no libnginx-mod-http-brotli-static: nginx will not serve br)"
+	if [ -n "$POLICY_RC" ]; then $SUDO rm -f "$POLICY_RC"; POLICY_RC=""; fi
+	NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+fi
+[ -x "$NGINX" ] || die "no nginx binary"
+command -v go >/dev/null 2>&1 || die "no go toolchain"
+
+# ---------------------------------------------------------------- build
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sokbo-bench.XXXXXX")
+chmod 711 "$TMP" # nginx's workers (nobody) must reach $TMP/www
+say "== building (temp dir $TMP)"
+(
+	cd "$ROOT"
+	go build -o "$TMP/sokbo" ./cmd/sokbo
+	go build -o "$TMP/refserver" ./bench/refserver
+	go build -o "$TMP/probe" ./bench/cmd/probe
+	go run ./bench/cmd/corpus -template "$TMP/template.txt"
+)
+PROBE="$TMP/probe"
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+next_port() {
+	local p=$1
+	while ! port_free "$p"; do p=$((p + 1)); done
+	echo "$p"
+}
+P_SOKBO=$(next_port "$PORT")
+P_NGINX=$(next_port $((P_SOKBO + 1)))
+P_REF_RSS=$(next_port $((P_NGINX + 1)))
+P_REF_JSON=$(next_port $((P_REF_RSS + 1)))
+
+# ---------------------------------------------------------------- helpers
+# start NAME LOG CMD...: run CMD in the background, remember its pid in
+# $STARTED and in PIDS.
+start() {
+	local log=$2
+	shift 2
+	"$@" >"$log" 2>&1 &
+	STARTED=$!
+	PIDS+=("$STARTED")
+}
+
+# fgwait CMD...: run CMD in the background and wait for it, so that a signal
+# to this script is handled (and CMD stopped) at once, not after CMD ends.
+fgwait() {
+	"$@" &
+	local pid=$!
+	PIDS+=("$pid")
+	wait "$pid" || true
+	forget_pid "$pid"
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hwm_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+mb() { awk -v kb="$1" 'BEGIN {printf "%.0f MB", kb / 1024}'; }
+
+# probe URL [HEADER...]: prints "status enc bytes etag" (tab-separated).
+probe() {
+	local url=$1 args=()
+	shift
+	local h
+	for h in "$@"; do args+=(-H "$h"); done
+	"$PROBE" "${args[@]+"${args[@]}"}" "$url"
+}
+
+RESULTS="$TMP/results.tsv" # N scenario server enc bytes rps p50 p99 errors note
+NOTES="$TMP/notes.txt"
+: >"$RESULTS"
+: >"$NOTES"
+
+# measure N SCENARIO SERVER URL HEADER...: wrk with report.lua, appends a
+# row to $RESULTS. The served encoding and size come from one probe first.
+measure() {
+	local n=$1 scen=$2 server=$3 url=$4
+	shift 4
+	local st enc bytes etag wargs=() h out
+	IFS=$'\t' read -r st enc bytes etag < <(probe "$url" "$@") || st=ERR
+	if [ "$st" != 200 ] && [ "$st" != 304 ]; then
+		printf '%s\t%s\t%s\t-\t-\t-\t-\t-\t-\tstatus %s\n' "$n" "$scen" "$server" "$st" >>"$RESULTS"
+		return
+	fi
+	[ "$st" = 304 ] && enc=304
+	for h in "$@"; do wargs+=(-H "$h"); done
+	out="$TMP/wrk-$n-${scen// /_}-$server.txt"
+	fgwait wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency --timeout 10s -s "$BENCH_DIR/report.lua" \
+		"${wargs[@]+"${wargs[@]}"}" "$url" >"$out" 2>&1
+	local _ reqs secs rps p50 p99 rbytes non2xx sockerr
+	if ! read -r _ reqs secs rps p50 p99 rbytes non2xx sockerr < <(grep '^GETRESULT' "$out"); then
+		printf '%s\t%s\t%s\t%s\t%s\t-\t-\t-\t-\twrk failed\n' "$n" "$scen" "$server" "$enc" "$bytes" >>"$RESULTS"
+		return
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$n" "$scen" "$server" "$enc" "$bytes" "$rps" "$p50" "$p99" \
+		$((non2xx + sockerr)) >>"$RESULTS"
+	say "   $(printf '%-10s %-9s %-8s %8s req/s  p50 %6sus  p99 %7sus' "$scen" "$server" "$enc" "$rps" "$p50" "$p99")"
+}
+
+na() { # na N SCENARIO SERVER REASON
+	printf '%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
+	say "   $(printf '%-10s %-9s n/a: %s' "$2" "$3" "$4")"
+}
+
+write_nginx_conf() { # write_nginx_conf DIR WWW PORT
+	local dir=$1 www=$2 port=$3 brotli_load="" brotli_on=""
+	if [ -e "$BROTLI_MOD" ]; then
+		brotli_load="load_module $BROTLI_MOD;"
+		brotli_on="brotli_static on;"
+	fi
+	cat >"$dir/nginx.conf" <<EOF
+# Generated by bench/run.sh: the feeds as static files.
+$brotli_load
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    types { application/rss+xml rss; application/feed+json json; }
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types application/rss+xml application/feed+json;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 120s;
+    keepalive_requests 10000000;
+    open_file_cache max=64 inactive=60s;
+    open_file_cache_valid 60s;
+    etag on;
+    gzip off;
+    gzip_static on;
+    gzip_vary on;
+    $brotli_on
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        root $www;
+        location / { add_header X-Content-Type-Options nosniff; }
+    }
+}
+EOF
+	mkdir -p "$dir/tmp"
+}
+
+CT_rss="application/rss+xml; charset=utf-8"
+CT_json="application/feed+json; charset=utf-8"
+
+# ---------------------------------------------------------------- run
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+say "== $(nproc) cores, shared by the server under test and wrk (-t$THREADS -c$CONNS)"
+for N in $SIZES; do
+	say "== N=$N"
+	RUN="$TMP/n$N"
+	DBDIR="${DB_DIR:-$TMP}/sokbo-db-$N-$$"
+	mkdir -p "$RUN" "$RUN/www" "$RUN/nginx"
+	mkdir -p -m 700 "$DBDIR"
+	TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	BASE="http://127.0.0.1:$P_SOKBO"
+
+	SOKBO_TOKEN=$TOKEN SOKBO_DB="$DBDIR/sokbo.db" SOKBO_ADDR="127.0.0.1:$P_SOKBO" \
+		start sokbo "$RUN/sokbo.log" "$TMP/sokbo" serve
+	SOKBO_PID=$STARTED
+	"$PROBE" -wait 20s "$BASE/healthz" >/dev/null || die "sokbo did not come up: $(tail -5 "$RUN/sokbo.log")"
+
+	# --- fill (= the ingest measurement)
+	say "   filling with $N articles (wrk -t$THREADS -c$POST_CONNS, bench/post.lua)…"
+	cpu0=$(cpu_ticks "$SOKBO_PID")
+	SOKBO_TOKEN=$TOKEN BENCH_DONE_FILE="$RUN/posters-done" \
+		fgwait wrk -t"$THREADS" -c"$POST_CONNS" -d"$FILL_TIMEOUT" --timeout 10s -s "$BENCH_DIR/post.lua" "$BASE" -- \
+		template="$TMP/template.txt" threads="$THREADS" posts="$N" dates="$DATES" >"$RUN/fill.txt" 2>&1
+	grep -v '^POSTRESULT' "$RUN/fill.txt" | grep -E 'posted|fail|error|  [0-9]{3} ' >&2 || true
+	FILL="- - - - - - - -"
+	if line=$(grep '^POSTRESULT' "$RUN/fill.txt"); then FILL=${line#POSTRESULT }; fi
+	read -r f_answered f_created f_other f_failed f_secs f_p50 f_p99 f_max <<<"$FILL"
+	if [ "$f_answered" != "$N" ] || [ "$f_failed" != 0 ]; then
+		say "   WARNING: the fill did not complete cleanly (answered $f_answered of $N, failed $f_failed); see below"
+		tail -20 "$RUN/fill.txt" >&2
+		echo "N=$N: fill incomplete: answered $f_answered of $N, $f_failed failed" >>"$NOTES"
+	fi
+	cpu1=$(cpu_ticks "$SOKBO_PID")
+	fill_hwm=$(hwm_kb "$SOKBO_PID" VmHWM)
+	fill_rss=$(hwm_kb "$SOKBO_PID" VmRSS)
+	fill_anon=$(hwm_kb "$SOKBO_PID" RssAnon)
+	fill_file=$(hwm_kb "$SOKBO_PID" RssFile)
+	for id in 0 $((N - 1)); do
+		IFS=$'\t' read -r st _ < <(probe "$BASE/api/articles/bench-$id") || st=ERR
+		[ "$st" = 200 ] || say "   WARNING: GET /api/articles/bench-$id: $st"
+	done
+
+	# --- the feed bytes sokbo serves, as static files for nginx and refserver
+	for f in rss json; do
+		IFS=$'\t' read -r st enc bytes etag < <("$PROBE" -o "$RUN/www/feed.$f" "$BASE/feed.$f")
+		[ "$st" = 200 ] || die "GET /feed.$f: $st"
+		IFS=$'\t' read -r st enc bytes etag < <("$PROBE" -H 'Accept-Encoding: gzip' -o "$RUN/sokbo.$f.gz" "$BASE/feed.$f")
+		if [ "$enc" = gzip ]; then
+			cp "$RUN/sokbo.$f.gz" "$RUN/www/feed.$f.gz"
+			gz_src="sokbo's"
+		else
+			gzip -9 -n -c "$RUN/www/feed.$f" >"$RUN/www/feed.$f.gz"
+			gz_src="gzip -9 (sokbo sent $enc)"
+		fi
+		IFS=$'\t' read -r st enc bytes etag < <("$PROBE" -H 'Accept-Encoding: br' -o "$RUN/sokbo.$f.br" "$BASE/feed.$f")
+		if [ "$enc" = br ]; then
+			cp "$RUN/sokbo.$f.br" "$RUN/www/feed.$f.br"
+			br_src="sokbo's"
+		else
+			brotli -q 11 -c "$RUN/www/feed.$f" >"$RUN/www/feed.$f.br"
+			br_src="brotli -q 11 (sokbo sent $enc)"
+		fi
+		echo "N=$N: feed.$f: $(stat -c %s "$RUN/www/feed.$f") B identity; gzip $(stat -c %s "$RUN/www/feed.$f.gz") B ($gz_src); br $(stat -c %s "$RUN/www/feed.$f.br") B ($br_src)" >>"$NOTES"
+	done
+	chmod 755 "$RUN" "$RUN/www"
+	chmod 644 "$RUN"/www/*
+
+	write_nginx_conf "$RUN/nginx" "$RUN/www" "$P_NGINX"
+	start nginx "$RUN/nginx/stdout.log" "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/nginx/error.log" -g 'daemon off;'
+	NGINX_PID=$STARTED
+	start refserver "$RUN/ref-rss.log" "$TMP/refserver" -addr "127.0.0.1:$P_REF_RSS" \
+		-body "$RUN/www/feed.rss" -gzip "$RUN/www/feed.rss.gz" -br "$RUN/www/feed.rss.br" -type "$CT_rss"
+	REF_RSS_PID=$STARTED
+	start refserver "$RUN/ref-json.log" "$TMP/refserver" -addr "127.0.0.1:$P_REF_JSON" \
+		-body "$RUN/www/feed.json" -gzip "$RUN/www/feed.json.gz" -br "$RUN/www/feed.json.br" -type "$CT_json"
+	REF_JSON_PID=$STARTED
+	"$PROBE" -wait 10s "http://127.0.0.1:$P_NGINX/feed.rss" >/dev/null || die "nginx did not come up: $(cat "$RUN/nginx/error.log")"
+	"$PROBE" -wait 10s "http://127.0.0.1:$P_REF_RSS/" >/dev/null || die "refserver did not come up"
+	"$PROBE" -wait 10s "http://127.0.0.1:$P_REF_JSON/" >/dev/null || die "refserver did not come up"
+
+	# --- the GETs
+	for f in rss json; do
+		declare -A url=(
+			[sokbo]="$BASE/feed.$f"
+			[nginx]="http://127.0.0.1:$P_NGINX/feed.$f"
+			[refserver]="http://127.0.0.1:$P_REF_RSS/feed.$f"
+		)
+		[ "$f" = json ] && url[refserver]="http://127.0.0.1:$P_REF_JSON/feed.$f"
+		for s in sokbo nginx refserver; do measure "$N" "$f" "$s" "${url[$s]}"; done
+		for s in sokbo nginx refserver; do measure "$N" "$f gzip" "$s" "${url[$s]}" 'Accept-Encoding: gzip'; done
+		for s in sokbo nginx refserver; do measure "$N" "$f br" "$s" "${url[$s]}" 'Accept-Encoding: br'; done
+		# 304: a feed reader's revalidation, with the ETag this server sent
+		# for Accept-Encoding: gzip.
+		for s in sokbo nginx refserver; do
+			IFS=$'\t' read -r st enc bytes etag < <(probe "${url[$s]}" 'Accept-Encoding: gzip') || st=ERR
+			if [ "$etag" = - ] || [ -z "$etag" ]; then
+				na "$N" "$f 304" "$s" "no ETag"
+				continue
+			fi
+			IFS=$'\t' read -r st _ < <(probe "${url[$s]}" 'Accept-Encoding: gzip' "If-None-Match: $etag") || st=ERR
+			if [ "$st" != 304 ]; then
+				na "$N" "$f 304" "$s" "If-None-Match answered $st"
+				continue
+			fi
+			measure "$N" "$f 304" "$s" "${url[$s]}" 'Accept-Encoding: gzip' "If-None-Match: $etag"
+		done
+		unset url
+	done
+
+	end_hwm=$(hwm_kb "$SOKBO_PID" VmHWM)
+	end_rss=$(hwm_kb "$SOKBO_PID" VmRSS)
+	end_anon=$(hwm_kb "$SOKBO_PID" RssAnon)
+	end_file=$(hwm_kb "$SOKBO_PID" RssFile)
+	dbsize=$(du -k "$DBDIR/sokbo.db" | awk '{print $1}')
+	fstype=$(stat -f -c %T "$DBDIR")
+	printf 'N=%s: ingest %s articles in %ss = %s articles/s (%s created, %s other 2xx, %s failed; POST latency p50 %s us, p99 %s us, max %s us; %d posters, database on %s)\n' \
+		"$N" "$f_answered" "$f_secs" "$(awk -v a="$f_answered" -v s="$f_secs" 'BEGIN {if (s > 0) printf "%.0f", a / s; else print "-"}')" \
+		"$f_created" "$f_other" "$f_failed" "$f_p50" "$f_p99" "$f_max" "$POST_CONNS" "$fstype" >>"$NOTES"
+	printf 'N=%s: sokbo CPU during the fill: %s s user+sys = %s ms per article (of %s cores)\n' "$N" \
+		"$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')" \
+		"$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$f_answered" 'BEGIN {if (n > 0) printf "%.2f", t / hz * 1000 / n; else print "-"}')" "$(nproc)" >>"$NOTES"
+	printf 'N=%s: sokbo memory: peak RSS (VmHWM) %s after the fill, %s at the end; RSS after the fill %s (anon %s, file/mmap %s), at the end %s (anon %s, file/mmap %s); database file %s\n' \
+		"$N" "$(mb "$fill_hwm")" "$(mb "$end_hwm")" "$(mb "$fill_rss")" "$(mb "$fill_anon")" "$(mb "$fill_file")" \
+		"$(mb "$end_rss")" "$(mb "$end_anon")" "$(mb "$end_file")" "$(mb "$dbsize")" >>"$NOTES"
+
+	for p in "$SOKBO_PID" "$NGINX_PID" "$REF_RSS_PID" "$REF_JSON_PID"; do
+		stop_pid "$p"
+		forget_pid "$p"
+	done
+	if [ -n "${DB_DIR:-}" ] && [ "$KEEP" != 1 ]; then rm -rf "$DBDIR"; fi
+done
+
+# ---------------------------------------------------------------- report
+commit=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$commit" != unknown ] && [ -n "$(cd "$ROOT" && GIT_OPTIONAL_LOCKS=0 git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	commit="$commit+changes"
+fi
+{
+	echo "sokbo load benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
+	echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM;" \
+		"$(go version | awk '{print $3}'), $(wrk -v 2>&1 | awk 'NR==1 {print $1, $2}'), $("$NGINX" -v 2>&1 | sed 's/.*: //')"
+	echo "load: wrk -t$THREADS -c$CONNS -d$DURATION on 127.0.0.1; wrk and the server share the $(nproc) cores (load average before the run: $LOAD_BEFORE)"
+	echo "references serve the bytes sokbo returned: nginx as static files (gzip_static$([ -e "$BROTLI_MOD" ] && echo ", brotli_static"), etag), refserver from memory"
+	echo
+	awk -F'\t' '
+	function lat(us) {
+		if (us == "-" || us == "") return "-"
+		if (us < 1000) return sprintf("%dus", us)
+		if (us < 10000) return sprintf("%.2fms", us / 1000)
+		if (us < 1000000) return sprintf("%.0fms", us / 1000)
+		return sprintf("%.2fs", us / 1000000)
+	}
+	function size(b) {
+		if (b == "-" || b == "") return "-"
+		if (b < 10000) return b "B"
+		return sprintf("%.0fK", b / 1024)
+	}
+	function enc(e) { return e == "identity" ? "id" : e == "gzip" ? "gz" : e }
+	function cell(k) {
+		if (!(k in rps)) return sprintf("%-28s", "")
+		if (rps[k] == "-") return sprintf("%-28.28s", "n/a: " note[k])
+		return sprintf("%7.0f %7s %7s %4s", rps[k], lat(p50[k]), lat(p99[k]), enc(en[k]))
+	}
+	function ratio(a, b) {
+		if (!(a in rps) || !(b in rps) || rps[a] == "-" || rps[b] == "-" || rps[b] == 0) return "     -"
+		return sprintf("%5.2f%s", rps[a] / rps[b], en[a] == en[b] ? " " : "*")
+	}
+	{
+		k = $1 SUBSEP $2 SUBSEP $3
+		if (!(($1 SUBSEP $2) in seen)) { seen[$1 SUBSEP $2] = 1; order[++n] = $1 SUBSEP $2 }
+		en[k] = $4; by[k] = $5; rps[k] = $6; p50[k] = $7; p99[k] = $8; errs[k] = $9; note[k] = $10
+		if ($9 != "-" && $9 > 0) bad = bad sprintf("  N=%s %s %s: %d errors or non-2xx/3xx answers\n", $1, $2, $3, $9)
+	}
+	END {
+		hdr = sprintf("%-7s %-10s | %-28s | %-28s | %-28s | %6s %6s", "N", "GET", "sokbo", "nginx", "refserver", "s/ref", "s/ngx")
+		sub2 = sprintf("%-7s %-10s | %7s %7s %7s %4s | %7s %7s %7s %4s | %7s %7s %7s %4s | %6s %6s", "", "", "req/s", "p50", "p99", "enc", "req/s", "p50", "p99", "enc", "req/s", "p50", "p99", "enc", "", "")
+		print hdr; print sub2
+		gsub(/./, "-", sub2); print sub2
+		for (i = 1; i <= n; i++) {
+			split(order[i], f, SUBSEP)
+			s = order[i] SUBSEP "sokbo"; g = order[i] SUBSEP "nginx"; r = order[i] SUBSEP "refserver"
+			printf "%-7s %-10s | %s | %s | %s | %6s %6s\n", f[1], f[2], cell(s), cell(g), cell(r), ratio(s, r), ratio(s, g)
+		}
+		print ""
+		print "enc: what the server answered (id = identity, gz, br, 304); * = sokbo answered another encoding than the reference."
+		print "s/ref, s/ngx: sokbo requests/s divided by refserver'"'"'s, nginx'"'"'s."
+		if (bad != "") { print "errors:"; printf "%s", bad }
+	}' "$RESULTS"
+	echo
+	cat "$NOTES"
+} | tee "$TMP/table.txt"
+
+exit 0
+}
