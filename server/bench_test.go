@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"sokbo/server"
@@ -103,3 +104,26 @@ func (d *discard) WriteHeader(code int)        { d.code = code }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// BenchmarkPost posts seed-sized articles through the handler from 32
+// goroutines (parse, sanitize, store with group commits, respond).
+func BenchmarkPost(b *testing.B) {
+	h := benchServer(b, 0)
+	doc := string(seed(b))
+	var n atomic.Int64
+	b.SetParallelism(16)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			body := fmt.Sprintf("---\nid: post-%d\n%s", n.Add(1), doc[4:])
+			req := httptest.NewRequest("POST", "/api/articles", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			w := &discard{h: http.Header{}}
+			h.ServeHTTP(w, req)
+			if w.code != 201 {
+				b.Errorf("status %d", w.code)
+				return
+			}
+		}
+	})
+}

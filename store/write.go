@@ -229,7 +229,7 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 	// What JSON gives back: UTC, no monotonic clock reading.
 	n.Published, n.Updated = n.Published.UTC().Round(0), n.Updated.UTC().Round(0)
 
-	v, err := json.Marshal(n)
+	v, err := encode(&n)
 	if err != nil {
 		return result{err: fmt.Errorf("encode article: %w", err)}
 	}
@@ -309,4 +309,16 @@ func dropTombstones(b *bolt.Bucket, id string, before time.Time) error {
 // seqKey is the key of an article in the arrival index.
 func seqKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+// encode is the stored form of an article: JSON without the HTML escaping
+// of <, > and & (which would make every tag of the content 6 bytes longer).
+func encode(a *feed.Article) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(a); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
