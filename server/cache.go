@@ -227,7 +227,9 @@ type cache struct {
 	gen     map[string]uint64    // scope → generation
 	changed map[string]time.Time // scope → time of its last change
 	entries map[cacheKey]*entry
-	max     int
+	max     int   // entries
+	bytes   int64 // held by the entries' bodies, estimated
+	budget  int64 // most bytes to hold
 	started time.Time
 	now     func() time.Time
 }
@@ -242,16 +244,40 @@ type entry struct {
 	done chan struct{}
 	r    *rendered
 	err  error
+	size int64 // bytes counted in cache.bytes; 0 until rendered
 }
 
-func newCache(max int, now func() time.Time) *cache {
+func newCache(max int, budget int64, now func() time.Time) *cache {
 	return &cache{
 		gen:     map[string]uint64{},
 		changed: map[string]time.Time{},
 		entries: map[cacheKey]*entry{},
 		max:     max,
+		budget:  budget,
 		started: now(),
 		now:     now,
+	}
+}
+
+// remove drops the entry of k; c.mu is held.
+func (c *cache) remove(k cacheKey) {
+	if e, ok := c.entries[k]; ok {
+		c.bytes -= e.size
+		delete(c.entries, k)
+	}
+}
+
+// shrink evicts entries, in map order (random), until the cache holds at
+// most max entries and budget bytes, sparing keep; c.mu is held. Whatever
+// limits, pages and categories clients ask for, memory stays bounded.
+func (c *cache) shrink(keep cacheKey) {
+	for key := range c.entries {
+		if len(c.entries) <= c.max && c.bytes <= c.budget {
+			return
+		}
+		if key != keep {
+			c.remove(key)
+		}
 	}
 }
 
@@ -271,18 +297,9 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 		changed = c.started
 	}
 	e := &entry{gen: g, done: make(chan struct{})}
-	if len(c.entries) >= c.max {
-		// Evict about a quarter, in map order (random): bounded memory
-		// whatever limits and categories clients ask for.
-		n := c.max / 4
-		for key := range c.entries {
-			if n--; n < 0 {
-				break
-			}
-			delete(c.entries, key)
-		}
-	}
+	c.remove(k)
 	c.entries[k] = e
+	c.shrink(k)
 	c.mu.Unlock()
 
 	func() {
@@ -294,13 +311,18 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 		}()
 		e.r, e.err = render(changed)
 	}()
-	if e.err != nil {
-		c.mu.Lock()
-		if c.entries[k] == e {
-			delete(c.entries, k)
+	c.mu.Lock()
+	if c.entries[k] == e {
+		if e.err != nil {
+			c.remove(k)
+		} else {
+			// The identity body and, at most, its two compressed variants.
+			e.size = int64(len(e.r.identity.body)) * 3 / 2
+			c.bytes += e.size
+			c.shrink(k)
 		}
-		c.mu.Unlock()
 	}
+	c.mu.Unlock()
 	return e.r, e.err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -312,5 +313,32 @@ func TestArchives(t *testing.T) {
 	}
 	if r := e.do("GET", "/archive/3/feed.atom", nil); r.Code != 200 {
 		t.Errorf("archive 3 after it filled: %d", r.Code)
+	}
+}
+
+// TestCacheBounded: however many distinct feeds clients ask for, the cache
+// keeps within its byte budget.
+func TestCacheBounded(t *testing.T) {
+	e := startWith(t, func(c *server.Config) { c.CacheBytes = 30_000 }, nil)
+	for i := range 5 {
+		e.post(doc(fmt.Sprintf("기사 %d", i), fmt.Sprintf("2026-11-%02d", i+1), "News"))
+	}
+	one := len(e.do("GET", "/feed.rss?limit=5", nil).Body)
+	for n := 1; n <= 60; n++ {
+		for _, p := range []string{"/feed.rss", "/feed.atom", "/feed.json"} {
+			if r := e.do("GET", fmt.Sprintf("%s?limit=%d", p, n), nil); r.Code != 200 {
+				t.Fatalf("%s: %d", p, r.Code)
+			}
+		}
+	}
+	var st struct {
+		Entries int `json:"cache_entries"`
+	}
+	r := e.do("GET", "/api/stats", nil, "Authorization", "Bearer "+token)
+	if err := json.Unmarshal(r.Body, &st); err != nil {
+		t.Fatal(err)
+	}
+	if max := 30_000 / one * 2; st.Entries > max || st.Entries == 0 {
+		t.Errorf("%d cached entries of ≈%d bytes each, want at most %d for a 30 kB budget", st.Entries, one, max)
 	}
 }

@@ -63,8 +63,10 @@ type Config struct {
 	// KeepDeleted is how long Atom feeds list a deleted article as an
 	// RFC 6721 deleted-entry; it should match the store's window.
 	KeepDeleted time.Duration
-	// CacheEntries bounds how many rendered feeds and pages are kept.
+	// CacheEntries and CacheBytes bound how many rendered feeds and pages
+	// are kept, and how many bytes they may hold.
 	CacheEntries int
+	CacheBytes   int64
 	// Version names the build in <generator>.
 	Version string
 	Logger  *slog.Logger
@@ -113,6 +115,9 @@ func New(cfg Config, st Store) *Server {
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = 4096
 	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 64 << 20
+	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
 	}
@@ -136,7 +141,7 @@ func New(cfg Config, st Store) *Server {
 		u.Path += "/"
 		cfg.BaseURL = &u
 	}
-	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.Now)}
+	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.CacheBytes, cfg.Now)}
 	s.ccFeed = fmt.Sprintf("public, max-age=%d", int(cfg.MaxAge.Seconds()))
 	if cfg.StaleWhileRevalidate > 0 {
 		s.ccFeed += fmt.Sprintf(", stale-while-revalidate=%d", int(cfg.StaleWhileRevalidate.Seconds()))
