@@ -115,7 +115,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if prev != stored { // the store returns one pointer for an unchanged re-post
-		s.cache.invalidate(append(scopes(prev, stored), articleScope(stored.ID))...)
+		s.cache.invalidate(scopes(prev, stored)...)
 	}
 	code := http.StatusOK
 	if prev == nil {
@@ -147,7 +147,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.cache.invalidate(append(scopes(prev, nil), articleScope(id))...)
+	s.cache.invalidate(scopes(prev, nil)...)
 	s.log.Info("article deleted", "id", id, "token", who.name)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -51,7 +51,8 @@ func scope(category string) string {
 }
 
 // scopes lists the cache scopes a change from prev to cur touches: the
-// site's and every category either version is filed under.
+// site's (with every article page) and every category either version is
+// filed under.
 func scopes(prev, cur *feed.Article) []string {
 	out := []string{""}
 	for _, a := range []*feed.Article{prev, cur} {

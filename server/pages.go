@@ -175,13 +175,14 @@ func (s *Server) renderList(ctx context.Context, category string, changed time.T
 // handlePage serves an article's readable page.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	s.servePage(w, r, cacheKey{scope: articleScope(id), name: "page"}, func(ctx context.Context, changed time.Time) (*rendered, error) {
+	// Article pages belong to the site's scope, which every write touches:
+	// a scope per article would grow the cache's bookkeeping with the
+	// archive, and a page is quick to render again.
+	s.servePage(w, r, cacheKey{name: "page " + id}, func(ctx context.Context, changed time.Time) (*rendered, error) {
 		return s.renderArticle(ctx, id, changed)
 	})
 }
 
-// articleScope is the cache scope of an article's page.
-func articleScope(id string) string { return "a:" + id }
 
 func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time) (*rendered, error) {
 	a, err := s.store.Get(ctx, id)
