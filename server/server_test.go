@@ -310,6 +310,10 @@ func TestRepostUpdateDelete(t *testing.T) {
 		t.Fatalf("%d items after re-post, want 1", len(items))
 	}
 
+	page := "/articles/" + url.PathEscape(a.ID)
+	if p := e.do("GET", page, nil); p.Code != 200 || strings.Contains(string(p.Body), "경제/산업") {
+		t.Fatalf("page before the update: %d", p.Code)
+	}
 	// The same identity with other content updates; published stays.
 	changed := bytes.Replace(doc, []byte("categories:\n  - News"), []byte("categories:\n  - 경제/산업"), 1)
 	up := e.post(changed)
@@ -319,6 +323,9 @@ func TestRepostUpdateDelete(t *testing.T) {
 	b := decode(t, up.Body)
 	if b.ID != a.ID || b.GUID != a.GUID || !b.Published.Equal(a.Published) {
 		t.Errorf("update changed identity or published: %+v → %+v", a, b)
+	}
+	if p := e.do("GET", page, nil); !strings.Contains(string(p.Body), "경제/산업") {
+		t.Errorf("article page not updated")
 	}
 	// Its old category has no articles left: it no longer exists.
 	if r := e.do("GET", "/category/News/feed.json", nil); r.Code != 404 {
