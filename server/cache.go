@@ -25,6 +25,9 @@ type rendered struct {
 	// Header values, ready to assign.
 	ctype, cacheControl, lastMod []string
 	modTime                      time.Time
+	// now is the clock that tells whether Last-Modified can be trusted yet
+	// (see serve); set by the cache.
+	now func() time.Time
 	// extra headers, such as the security headers of HTML pages.
 	extra http.Header
 }
@@ -125,13 +128,21 @@ func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
 	h[headerKey.ctype] = rd.ctype
 	h[headerKey.vary] = varyAE
 	h[headerKey.cc] = rd.cacheControl
-	h[headerKey.lm] = rd.lastMod
+	// Last-Modified counts whole seconds: within the second of the change
+	// another change could follow under the same date, and a client
+	// revalidating with If-Modified-Since would miss it. So the date is
+	// given (and If-Modified-Since honoured) only once that second is over;
+	// the ETag covers the meantime.
+	settled := rd.now == nil || !rd.now().Before(rd.modTime.Add(time.Second))
+	if settled {
+		h[headerKey.lm] = rd.lastMod
+	}
 	h[headerKey.etag] = v.etag
 	h[headerKey.xcto] = nosniff
 	for k, val := range rd.extra {
 		h[k] = val
 	}
-	if rd.notModified(r) {
+	if rd.notModified(r, v, settled) {
 		delete(h, headerKey.ce)
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -143,20 +154,21 @@ func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// notModified evaluates If-None-Match (any of the variants' tags matches:
-// they are one content in three encodings), or, without it,
-// If-Modified-Since, as RFC 9110 section 13.2.2 orders them.
-func (rd *rendered) notModified(r *http.Request) bool {
+// notModified evaluates If-None-Match against the tag of the variant
+// being served (weak comparison, RFC 9110 13.1.2), or, without it,
+// If-Modified-Since when the date has settled, as RFC 9110 13.2.2 orders
+// them.
+func (rd *rendered) notModified(r *http.Request, v *variant, settled bool) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for tag := range strings.SplitSeq(inm, ",") {
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == "*" || tag == rd.identity.etag[0] || tag == rd.gzip.etag[0] || tag == rd.br.etag[0] {
+			if tag == "*" || tag == v.etag[0] {
 				return true
 			}
 		}
 		return false
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && settled {
 		t, err := http.ParseTime(ims)
 		return err == nil && !rd.modTime.After(t)
 	}
@@ -318,6 +330,7 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 		} else {
 			// The identity body and, at most, its two compressed variants.
 			e.size = int64(len(e.r.identity.body)) * 3 / 2
+			e.r.now = c.now
 			c.bytes += e.size
 			c.shrink(k)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,11 +38,28 @@ func doc(title, date string, cats ...string) []byte {
 	return []byte(fmt.Sprintf("---\ntitle: %q\ndate: %s\ncategories: [%s]\n---\n<p>%s 본문. <mark>강조된 문장.</mark></p>\n", title, date, strings.Join(cats, ", "), title))
 }
 
+// testClock is real time plus an offset the test can move forward.
+type testClock struct{ off atomic.Int64 }
+
+func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.off.Load())) }
+func (c *testClock) Advance(d time.Duration) { c.off.Add(int64(d)) }
+
 func TestConditionalAndCompressed(t *testing.T) {
-	e := start(t)
+	clock := &testClock{}
+	e := startWith(t, func(c *server.Config) { c.Now = clock.Now }, nil)
 	if r := e.post(seed(t)); r.Code != 201 {
 		t.Fatalf("post: %d %s", r.Code, r.Body)
 	}
+	// Within the second of a change, Last-Modified is withheld (another
+	// change could follow under the same date) and If-Modified-Since is
+	// not honoured.
+	if r := e.do("GET", "/feed.rss", nil); r.Header.Get("Last-Modified") != "" || r.Header.Get("ETag") == "" {
+		t.Errorf("right after a change: Last-Modified %q, ETag %q", r.Header.Get("Last-Modified"), r.Header.Get("ETag"))
+	}
+	if r := e.do("GET", "/feed.rss", nil, "If-Modified-Since", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)); r.Code != 200 {
+		t.Errorf("If-Modified-Since within the second of a change: %d, want 200", r.Code)
+	}
+	clock.Advance(2 * time.Second)
 	for _, path := range []string{"/feed.rss", "/feed.atom", "/feed.json", "/category/News/feed.rss", "/", "/category/News/"} {
 		t.Run(path, func(t *testing.T) {
 			plain := e.do("GET", path, nil)

@@ -183,7 +183,6 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-
 func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time) (*rendered, error) {
 	a, err := s.store.Get(ctx, id)
 	if err != nil {

@@ -63,6 +63,9 @@ type Config struct {
 	// KeepDeleted is how long Atom feeds list a deleted article as an
 	// RFC 6721 deleted-entry; it should match the store's window.
 	KeepDeleted time.Duration
+	// TempDir holds backup snapshots while they are served ("" means the
+	// system's; the database's directory has the room).
+	TempDir string
 	// CacheEntries and CacheBytes bound how many rendered feeds and pages
 	// are kept, and how many bytes they may hold.
 	CacheEntries int

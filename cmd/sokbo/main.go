@@ -157,6 +157,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		StaleWhileRevalidate: cfg.Feeds.StaleWhileRevalidate,
 		ArchiveSize:          cfg.Feeds.ArchivePage,
 		KeepDeleted:          cfg.Feeds.KeepDeleted,
+		TempDir:              filepath.Dir(cfg.Database),
 		Version:              buildVersion(),
 		Logger:               log,
 	}, db)
@@ -192,7 +193,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.Grace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// The grace is over: cut the connections still open (slow or
+		// stalled clients). Writes already submitted still finish: Close
+		// of the store waits for them.
+		log.Warn("grace period over: closing the remaining connections", "err", err)
+		_ = hs.Close()
 	}
 	if err := db.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
