@@ -262,6 +262,9 @@ func TestPaging(t *testing.T) {
 	if r := e.do("GET", "/feed.rss?limit=3&page=9", nil); r.Code != 404 {
 		t.Errorf("page past the end: %d", r.Code)
 	}
+	if r := e.do("GET", "/feed.rss?limit=500&page=100", nil); r.Code != 400 || !strings.Contains(string(r.Body), "archive") {
+		t.Errorf("page too deep: %d %s", r.Code, r.Body)
+	}
 }
 
 // nextLink finds the link to older items: RFC 5005 rel="next" in XML,
@@ -285,52 +288,68 @@ func nextLink(b []byte, f string) string {
 }
 
 func TestArchives(t *testing.T) {
-	e := startWith(t, func(c *server.Config) { c.ArchiveSize = 3 }, nil)
+	e := startWith(t, func(c *server.Config) { c.ArchiveSize = 3; c.FeedLimit = 2 }, nil)
 	for i := range 7 {
 		// Published out of arrival order: archives follow arrival.
 		e.post(doc(fmt.Sprintf("기사 %d", i), fmt.Sprintf("2026-10-%02d", 20-i), "News"))
 	}
+	// 7 arrivals: pages 1 and 2 are full, page 3 is open (기사 6 alone).
 	sub := e.do("GET", "/feed.atom", nil)
-	if !bytes.Contains(sub.Body, []byte(`href="`+e.URL+`/archive/2/feed.atom" rel="prev-archive"`)) {
-		t.Errorf("subscription feed lacks prev-archive to page 2:\n%s", sub.Body)
+	if !bytes.Contains(sub.Body, []byte(`href="`+e.URL+`/archive/3/feed.atom" rel="prev-archive"`)) {
+		t.Errorf("subscription feed lacks prev-archive to the open page 3:\n%s", sub.Body)
 	}
 	a2 := e.do("GET", "/archive/2/feed.atom", nil)
-	if a2.Code != 200 || !bytes.Contains(a2.Body, []byte("<fh:archive")) ||
-		!bytes.Contains(a2.Body, []byte(`rel="prev-archive"`)) || !bytes.Contains(a2.Body, []byte(`rel="current"`)) {
-		t.Errorf("archive 2: %d\n%s", a2.Code, a2.Body)
+	for _, want := range []string{"<fh:archive", `rel="current"`, `archive/1/feed.atom" rel="prev-archive"`, `archive/3/feed.atom" rel="next-archive"`} {
+		if a2.Code != 200 || !bytes.Contains(a2.Body, []byte(want)) {
+			t.Errorf("archive 2 lacks %s: %d\n%s", want, a2.Code, a2.Body)
+		}
 	}
-	if cc := a2.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
-		t.Errorf("archive Cache-Control = %q", cc)
+	if cc := a2.Header.Get("Cache-Control"); cc != "public, max-age=86400" {
+		t.Errorf("full archive Cache-Control = %q", cc)
 	}
-	p, err := gofeed.NewParser().ParseString(string(a2.Body))
-	if err != nil {
-		t.Fatal(err)
+	if cc := e.do("GET", "/archive/3/feed.atom", nil).Header.Get("Cache-Control"); !strings.Contains(cc, "max-age=60") {
+		t.Errorf("open archive Cache-Control = %q", cc)
 	}
-	var titles []string
-	for _, it := range p.Items {
-		titles = append(titles, it.Title)
+	titles := func(path string) string {
+		p, err := gofeed.NewParser().ParseString(string(e.do("GET", path, nil).Body))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.Title)
+		}
+		return strings.Join(out, ",")
 	}
-	if strings.Join(titles, ",") != "기사 5,기사 4,기사 3" {
-		t.Errorf("archive 2 holds %q", titles)
+	if got := titles("/archive/2/feed.atom"); got != "기사 5,기사 4,기사 3" {
+		t.Errorf("archive 2 holds %q", got)
+	}
+	// Feed and archive chain together hold every article: the feed's
+	// window (2 by date) does not hide 기사 6, the open page has it.
+	all := titles("/feed.atom") + "," + titles("/archive/3/feed.atom") + "," + titles("/archive/2/feed.atom") + "," + titles("/archive/1/feed.atom")
+	for i := range 7 {
+		if !strings.Contains(all, fmt.Sprintf("기사 %d", i)) {
+			t.Errorf("기사 %d is on no document of the chain: %s", i, all)
+		}
 	}
 	for _, f := range []string{"rss", "json"} {
 		if r := e.do("GET", "/archive/1/feed."+f, nil); r.Code != 200 {
 			t.Errorf("archive 1 %s: %d", f, r.Code)
 		}
 	}
-	for _, path := range []string{"/archive/3/feed.atom", "/archive/0/feed.atom", "/archive/x/feed.atom", "/archive/1/feed.xml"} {
+	for _, path := range []string{"/archive/4/feed.atom", "/archive/0/feed.atom", "/archive/x/feed.atom", "/archive/1/feed.xml"} {
 		if r := e.do("GET", path, nil); r.Code != 404 {
 			t.Errorf("%s: %d, want 404", path, r.Code)
 		}
 	}
-	// Two more arrivals fill page 3; pages 1 and 2 do not change.
+	// Two more arrivals fill page 3 and open page 4; page 2 does not change.
 	e.post(doc("기사 7", "2026-01-01", "News"))
 	e.post(doc("기사 8", "2026-01-02", "News"))
-	if again := e.do("GET", "/archive/2/feed.atom", nil); again.Header.Get("ETag") != a2.Header.Get("ETag") || !bytes.Equal(again.Body, a2.Body) {
+	if again := e.do("GET", "/archive/2/feed.atom", nil); again.Header.Get("ETag") != a2.Header.Get("ETag") {
 		t.Errorf("archive 2 changed when page 3 filled")
 	}
-	if r := e.do("GET", "/archive/3/feed.atom", nil); r.Code != 200 {
-		t.Errorf("archive 3 after it filled: %d", r.Code)
+	if r := e.do("GET", "/archive/4/feed.atom", nil); r.Code != 200 {
+		t.Errorf("open archive 4: %d", r.Code)
 	}
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -79,8 +80,12 @@ func positiveParam(r *http.Request, name string, def, max int) (int, error) {
 	return n, nil
 }
 
-// maxPage bounds ?page= so that a page's offset stays a cheap cursor walk.
-const maxPage = 100000
+// maxPage bounds ?page=, and maxOffset the articles a page may skip, so
+// that a page's offset stays a cheap cursor walk.
+const (
+	maxPage   = 100000
+	maxOffset = 10000
+)
 
 // feedQuery builds the query string of a paged feed URL.
 func (s *Server) feedQuery(limit, page int) string {
@@ -109,6 +114,12 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 	page, err := positiveParam(r, "page", 1, maxPage)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if (page-1)*n > maxOffset {
+		// A page's offset is walked in the index: bound it, so that no
+		// request costs a walk of the whole archive.
+		s.fail(w, r, &statusError{http.StatusBadRequest, fmt.Sprintf("page: deeper than %d articles; older ones are in the archives (/archive/N/feed.%s)", maxOffset, f.Ext())})
 		return
 	}
 	// The name as requested is part of the key: the feed's self link
@@ -158,8 +169,10 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 			if err != nil {
 				return nil, err
 			}
-			if full := last / uint64(s.cfg.ArchiveSize); full > 0 {
-				c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(full, f)})
+			if last > 0 {
+				// The open archive page: everything that ever arrived is
+				// on the chain, even what the feed's window has dropped.
+				c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(last/uint64(s.cfg.ArchiveSize)+1, f)})
 			}
 		}
 		return s.renderFeed(f, c, items, s.ccFeed, changed)
@@ -183,12 +196,13 @@ func (s *Server) archiveURL(n uint64, f feed.Format) string {
 	return s.cfg.BaseURL.String() + "archive/" + strconv.FormatUint(n, 10) + "/feed." + f.Ext()
 }
 
-// handleArchive serves RFC 5005 archive page n: the articles that arrived
-// n-th in groups of ArchiveSize. Only full pages exist, and once full a
-// page keeps its articles, whatever arrives later. It links to the current
-// feed and the previous archive but not to the next one (RFC 5005 makes
-// next-archive optional): that link would change the page when the next
-// one fills.
+// handleArchive serves RFC 5005 archive page n: the n-th ArchiveSize
+// articles in order of arrival. Pages 1 … last/size are full; the page
+// after them is open (partial, possibly empty) and is what the
+// subscription feed links as prev-archive, so no article falls between the
+// feed's window and the archives. A full page keeps its articles whatever
+// arrives later and links the next page from the start; only an edit or a
+// deletion of one of its own articles changes it.
 func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.ParseUint(r.PathValue("n"), 10, 64)
 	ext, ok := strings.CutPrefix(r.PathValue("file"), "feed.")
@@ -204,7 +218,8 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		if last < n*size {
+		open := last/size + 1
+		if n > open {
 			return nil, feed.ErrNotFound
 		}
 		items, err := s.store.Arrived(ctx, (n-1)*size+1, n*size)
@@ -218,7 +233,12 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 		if n > 1 {
 			c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(n-1, f)})
 		}
-		return s.renderFeed(f, c, items, s.ccArchive, changed)
+		cc := s.ccFeed
+		if n < open { // full
+			c.Links = append(c.Links, feed.Link{Rel: "next-archive", Href: s.archiveURL(n+1, f)})
+			cc = s.ccArchive
+		}
+		return s.renderFeed(f, c, items, cc, changed)
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -151,7 +151,7 @@ func New(cfg Config, st Store) *Server {
 	}
 	// A full archive page keeps its articles: only an edit or a deletion
 	// of one of them changes it, which a day's staleness tolerates.
-	s.ccArchive = "public, max-age=86400, immutable"
+	s.ccArchive = "public, max-age=86400"
 	for _, t := range cfg.Tokens {
 		if t.Secret != "" {
 			s.clients = append(s.clients, &client{name: t.Name, secret: []byte(t.Secret), bucket: newBucket(t.Rate, t.Burst)})
