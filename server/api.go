@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -111,13 +112,20 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// A deleted article posted again loses its tombstone: the feeds of
+	// the categories it was deleted from change too.
+	gone, err := s.tombstone(r.Context(), a.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	stored, prev, err := s.store.Put(r.Context(), a)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if prev != stored { // the store returns one pointer for an unchanged re-post
-		s.cache.invalidate(scopes(prev, stored)...)
+		s.cache.invalidate(append(scopes(prev, stored), scopes(gone, nil)...)...)
 	}
 	code := http.StatusOK
 	if prev == nil {
@@ -186,4 +194,19 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	http.ServeContent(w, r, "", now, f)
 	s.log.Info("backup served", "bytes", n)
+}
+
+// tombstone returns the recently deleted article with the given id (as
+// far as its tombstone tells: id and categories), or nil.
+func (s *Server) tombstone(ctx context.Context, id string) (*feed.Article, error) {
+	deleted, err := s.store.Deleted(ctx, "", s.cfg.Now().Add(-s.cfg.KeepDeleted))
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range deleted {
+		if d.ID == id {
+			return &feed.Article{ID: d.ID, Categories: d.Categories}, nil
+		}
+	}
+	return nil, nil
 }

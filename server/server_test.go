@@ -362,12 +362,17 @@ func TestRepostUpdateDelete(t *testing.T) {
 	if g := e.do("GET", "/api/articles/"+url.PathEscape(a.ID), nil); g.Code != 404 {
 		t.Errorf("GET deleted: %d", g.Code)
 	}
-	// Posting it again brings it back, without its tombstone.
-	if r := e.post(changed); r.Code != 201 {
+	// Posting it again (in another category) brings it back, without its
+	// tombstone, also in the category it was deleted from.
+	e.do("GET", "/category/"+url.PathEscape("경제/산업")+"/feed.atom", nil) // cached with the tombstone
+	if r := e.post(bytes.Replace(changed, []byte("경제/산업"), []byte("Other"), 1)); r.Code != 201 {
 		t.Fatalf("post again: %d %s", r.Code, r.Body)
 	}
 	if strings.Contains(string(e.do("GET", "/feed.atom", nil).Body), "deleted-entry") {
 		t.Errorf("tombstone kept after the article came back")
+	}
+	if strings.Contains(string(e.do("GET", "/category/"+url.PathEscape("경제/산업")+"/feed.atom", nil).Body), "deleted-entry") {
+		t.Errorf("tombstone kept in the category feed after the article came back")
 	}
 }
 
