@@ -166,9 +166,12 @@ func highlights(segs []segment) []string {
 			if marks[k][0] >= s[1] {
 				continue // the next mark starts after this sentence
 			}
-			if t := cleanText(sg.text[s[0]:s[1]]); !seen[t] {
+			if t := cutSentence(cleanText(sg.text[s[0]:s[1]]), maxHighlight); !seen[t] {
 				seen[t] = true
 				out = append(out, t)
+				if len(out) == maxHighlights {
+					return out
+				}
 			}
 		}
 	}
@@ -218,9 +221,24 @@ func cutLead(s string) string {
 	if end > 0 {
 		return s[:end]
 	}
-	// The first sentence alone is too long: cut at the last space that
-	// leaves room for the ellipsis, or mid-word if there is none.
-	runes := []rune(s)[:maxLead-1]
+	return cutSentence(s, maxLead)
+}
+
+// Limits on highlights, so that no document makes a summary huge: a
+// highlighted "sentence" longer than maxHighlight runes (a paragraph
+// without punctuation) is cut, and an article keeps maxHighlights.
+const (
+	maxHighlight  = 500
+	maxHighlights = 100
+)
+
+// cutSentence cuts s to at most max runes at the last space that leaves
+// room for an ellipsis (mid-word if there is none).
+func cutSentence(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	runes := []rune(s)[:max-1]
 	cut := len(runes)
 	for i := len(runes) - 1; i > 0; i-- {
 		if runes[i] == ' ' {

@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -361,5 +362,22 @@ func TestParseIndentedHTML(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"Indented paragraph."}, h.Highlights); diff != "" {
 		t.Errorf("Highlights (-want +got):\n%s", diff)
+	}
+}
+
+// TestHighlightLimits: one endless highlighted sentence is cut, and an
+// article keeps at most 100 highlights.
+func TestHighlightLimits(t *testing.T) {
+	long := parse(t, "---\ntitle: T\n---\n<p><mark>"+strings.Repeat("단어 ", 5000)+"</mark></p>")
+	if len(long.Highlights) != 1 || utf8.RuneCountInString(long.Highlights[0]) > 500 || !strings.HasSuffix(long.Highlights[0], "…") {
+		t.Errorf("long highlight: %d highlights, first %d runes", len(long.Highlights), utf8.RuneCountInString(long.Highlights[0]))
+	}
+	var b strings.Builder
+	for i := range 150 {
+		fmt.Fprintf(&b, "<p><mark>문장 %d.</mark></p>\n", i)
+	}
+	many := parse(t, "---\ntitle: T\n---\n"+b.String())
+	if len(many.Highlights) != 100 {
+		t.Errorf("%d highlights, want 100", len(many.Highlights))
 	}
 }
