@@ -154,6 +154,11 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 		c := s.channel(name, f)
 		c.Deleted = deleted
 		c.SelfURL = s.feedURL(category, f)
+		if category != "" {
+			// However a later article spells the category, its feed's id
+			// stays the same.
+			c.FeedID = s.feedURL(feed.CategoryKey(category), feed.Atom)
+		}
 		base := c.SelfURL
 		c.SelfURL = base + s.feedQuery(n, page)
 		if page > 1 {

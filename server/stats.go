@@ -10,7 +10,7 @@ import (
 // operators: goroutines, heap, open files and cached responses. It needs
 // a token, like every /api endpoint that is not a public read.
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.authenticate(r); err != nil {
+	if _, err := s.admit(w, r); err != nil {
 		s.fail(w, r, err)
 		return
 	}

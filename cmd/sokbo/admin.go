@@ -56,13 +56,17 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	fl := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	serverURL := fl.String("server", envOr(getenv, "SOKBO_SERVER", "http://127.0.0.1:8080"), "base URL of the running service (env SOKBO_SERVER)")
-	token := fl.String("token", getenv("SOKBO_TOKEN"), "token (env SOKBO_TOKEN; default: ./data/token)")
+	token := fl.String("token", "", "token (default: $SOKBO_TOKEN, else the token file ./data/token)")
 	if err := fl.Parse(args); err != nil {
 		return errSilent
 	}
 	if fl.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: sokbo backup [-server URL] [-token T] FILE")
 		return errSilent
+	}
+	if *token == "" {
+		// Not the flag's default: help and errors would print it.
+		*token = getenv("SOKBO_TOKEN")
 	}
 	if *token == "" {
 		*token = savedToken()

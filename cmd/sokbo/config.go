@@ -111,6 +111,9 @@ func (c *config) check() error {
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		return fmt.Errorf("config tls: cert and key go together")
 	}
+	if c.Token != "" && len(c.Token) < 16 {
+		return fmt.Errorf("config token: shorter than 16 characters")
+	}
 	names := map[string]bool{}
 	for i, t := range c.Tokens {
 		if t.Name == "" || t.Token == "" || names[t.Name] {

@@ -25,7 +25,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	fl := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	serverURL := fl.String("server", envOr(getenv, "SOKBO_SERVER", "http://127.0.0.1:8080"), "base URL of the running service (env SOKBO_SERVER)")
-	token := fl.String("token", getenv("SOKBO_TOKEN"), "ingest token (env SOKBO_TOKEN; default: the token file beside ./data/sokbo.db)")
+	token := fl.String("token", "", "ingest token (default: $SOKBO_TOKEN, else the token file ./data/token)")
 	workers := fl.Int("j", 4, "posts in flight at once")
 	if err := fl.Parse(args); err != nil {
 		return errSilent
@@ -33,6 +33,10 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	if fl.NArg() == 0 {
 		fmt.Fprintln(stderr, "usage: sokbo ingest [-server URL] [-token T] FILE|DIR...")
 		return errSilent
+	}
+	if *token == "" {
+		// Not the flag's default: help and errors would print it.
+		*token = getenv("SOKBO_TOKEN")
 	}
 	if *token == "" {
 		*token = savedToken()

@@ -204,13 +204,13 @@ func TestLoadConfig(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.yaml")
 	must(t, os.WriteFile(path, []byte("site:\n  title: 뉴스\n  base_url: https://news.example.com/sub\nfeeds:\n  limit: 20\n"), 0o644))
-	env := map[string]string{"SOKBO_ADDR": "127.0.0.1:9999", "SOKBO_TOKEN": "t"}
+	env := map[string]string{"SOKBO_ADDR": "127.0.0.1:9999", "SOKBO_TOKEN": "t-0123456789abcdef"}
 	c, err := loadConfig(path, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	base, _ := c.baseURL()
-	if c.Site.Title != "뉴스" || c.Feeds.Limit != 20 || c.Feeds.MaxLimit != 500 || c.Listen != "127.0.0.1:9999" || c.Token != "t" || base.String() != "https://news.example.com/sub/" {
+	if c.Site.Title != "뉴스" || c.Feeds.Limit != 20 || c.Feeds.MaxLimit != 500 || c.Listen != "127.0.0.1:9999" || c.Token != "t-0123456789abcdef" || base.String() != "https://news.example.com/sub/" {
 		t.Errorf("config = %+v, base %s", c, base)
 	}
 	for name, body := range map[string]string{
@@ -242,7 +242,7 @@ func TestServeTLS(t *testing.T) {
 	certPath, keyPath := selfSigned(t, dir)
 	addr := freeAddr(t)
 	cfgPath := filepath.Join(dir, "c.yaml")
-	must(t, os.WriteFile(cfgPath, []byte("listen: "+addr+"\ndatabase: "+filepath.Join(dir, "db")+"\ntoken: x\ntls:\n  cert: "+certPath+"\n  key: "+keyPath+"\n"), 0o644))
+	must(t, os.WriteFile(cfgPath, []byte("listen: "+addr+"\ndatabase: "+filepath.Join(dir, "db")+"\ntoken: x-0123456789abcdef\ntls:\n  cert: "+certPath+"\n  key: "+keyPath+"\n"), 0o644))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var logs syncBuffer
@@ -297,4 +297,23 @@ func selfSigned(t testing.TB, dir string) (certPath, keyPath string) {
 	must(t, os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
 	must(t, os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600))
 	return certPath, keyPath
+}
+
+// TestTokenNotPrinted: the token from the environment never shows in the
+// help text or in a usage error.
+func TestTokenNotPrinted(t *testing.T) {
+	const secret = "supersecret-token-value"
+	getenv := func(k string) string {
+		if k == "SOKBO_TOKEN" {
+			return secret
+		}
+		return ""
+	}
+	for _, args := range [][]string{{"ingest", "-bogus"}, {"backup", "-bogus"}, {"ingest", "-h"}} {
+		var out, errOut bytes.Buffer
+		_ = run(context.Background(), args, getenv, &out, &errOut)
+		if strings.Contains(out.String()+errOut.String(), secret) {
+			t.Errorf("%v printed the token", args)
+		}
+	}
 }
