@@ -72,10 +72,18 @@ func startProc(t testing.TB, bin, db, token string) *proc {
 	return p
 }
 
-// TestCrash posts from many goroutines, kills the server with SIGKILL at a
-// random moment, restarts it on the same file, and checks that every
-// article that got a 2xx is there, intact, in every index — round after
-// round on the same database.
+// want is what the test expects of one article after the crashes.
+type want struct {
+	exists    bool
+	title     string
+	uncertain bool // an operation on it got no answer: either outcome is right
+}
+
+// TestCrash posts, updates and deletes from many goroutines, kills the
+// server with SIGKILL at a random moment, restarts it on the same file —
+// round after round — and checks that every acknowledged write is there,
+// intact, in every index: created and updated articles with their last
+// acknowledged title, deleted ones gone.
 func TestCrash(t *testing.T) {
 	bin, err := buildSokbo()
 	if err != nil {
@@ -87,13 +95,46 @@ func TestCrash(t *testing.T) {
 	}
 	const tok = "crash-test-token-0123456789"
 	db := filepath.Join(t.TempDir(), "sokbo.db")
-	acked := map[string]string{} // id → title, of every 2xx
+	state := map[string]*want{}
 	var mu sync.Mutex
 	client := &http.Client{Timeout: 10 * time.Second}
+	// do sends one write and records what its answer proves.
+	do := func(p *proc, method, id, title string) bool {
+		mu.Lock()
+		w := state[id]
+		if w == nil {
+			w = &want{}
+			state[id] = w
+		}
+		w.uncertain = true
+		mu.Unlock()
+		var req *http.Request
+		if method == "DELETE" {
+			req, _ = http.NewRequest("DELETE", "http://"+p.addr+"/api/articles/"+id, nil)
+		} else {
+			doc := fmt.Sprintf("---\nid: %s\ntitle: %s\ncategories: [News, 라운드]\n---\n<p>본문 <mark>강조 %s.</mark> 끝.</p>\n", id, title, title)
+			req, _ = http.NewRequest("POST", "http://"+p.addr+"/api/articles", bytes.NewReader([]byte(doc)))
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := client.Do(req)
+		if err != nil {
+			return false // no answer: the server is gone
+		}
+		res.Body.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		if res.StatusCode/100 == 2 {
+			w.exists, w.title, w.uncertain = method != "DELETE", title, false
+		} else if res.StatusCode < 500 {
+			w.uncertain = false // refused: nothing changed
+		}
+		return true
+	}
 	for round := range rounds {
 		p := startProc(t, bin, db, tok)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
+		acked := 0
 		for w := range 16 {
 			wg.Go(func() {
 				for i := 0; ; i++ {
@@ -103,19 +144,17 @@ func TestCrash(t *testing.T) {
 					default:
 					}
 					id := fmt.Sprintf("r%d-w%d-%d", round, w, i)
-					title := "속보 " + id
-					doc := fmt.Sprintf("---\nid: %s\ntitle: %s\ncategories: [News, 라운드%d]\n---\n<p>본문 <mark>강조 %s.</mark> 끝.</p>\n", id, title, round, id)
-					req, _ := http.NewRequest("POST", "http://"+p.addr+"/api/articles", bytes.NewReader([]byte(doc)))
-					req.Header.Set("Authorization", "Bearer "+tok)
-					res, err := client.Do(req)
-					if err != nil {
-						return // the server is gone
+					if !do(p, "POST", id, "속보 "+id) {
+						return
 					}
-					res.Body.Close()
-					if res.StatusCode/100 == 2 {
-						mu.Lock()
-						acked[id] = title
-						mu.Unlock()
+					mu.Lock()
+					acked++
+					mu.Unlock()
+					if i%3 == 0 && !do(p, "POST", id, "정정 "+id) {
+						return
+					}
+					if i%5 == 0 && !do(p, "DELETE", id, "") {
+						return
 					}
 				}
 			})
@@ -127,12 +166,12 @@ func TestCrash(t *testing.T) {
 		<-p.done
 		close(stop)
 		wg.Wait()
-	}
-	if len(acked) == 0 {
-		t.Fatal("no post was acknowledged")
+		if acked == 0 {
+			t.Fatalf("round %d: no write was answered before the kill", round)
+		}
 	}
 
-	// Offline: the file is consistent and holds every acknowledged article.
+	// Offline: the file is consistent and holds every acknowledged write.
 	sdb, err := store.Open(db, store.Options{ReadOnly: true, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +180,7 @@ func TestCrash(t *testing.T) {
 	if problems, err := sdb.Check(ctx); err != nil || len(problems) > 0 {
 		t.Fatalf("check after crashes: %v %q", err, problems)
 	}
-	news, err := sdb.Latest(ctx, "news", 0, len(acked)+1000)
+	news, err := sdb.Latest(ctx, "news", 0, len(state)+1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,24 +188,42 @@ func TestCrash(t *testing.T) {
 	for _, a := range news {
 		inNews[a.ID] = true
 	}
-	for id, title := range acked {
-		a, err := sdb.Get(ctx, id)
-		if err != nil {
-			t.Errorf("acknowledged article %s lost: %v", id, err)
+	var created, updated, deleted int
+	for id, w := range state {
+		if w.uncertain {
 			continue
 		}
-		if a.Title != title || len(a.Highlights) != 1 {
-			t.Errorf("article %s damaged: %q %q", id, a.Title, a.Highlights)
-		}
-		if !inNews[id] {
+		a, err := sdb.Get(ctx, id)
+		switch {
+		case !w.exists:
+			deleted++
+			if err == nil {
+				t.Errorf("acknowledged delete of %s undone", id)
+			}
+		case err != nil:
+			t.Errorf("acknowledged article %s lost: %v", id, err)
+		case a.Title != w.title || len(a.Highlights) != 1 || !strings.Contains(a.Highlights[0], w.title):
+			t.Errorf("article %s: %q %q, want the acknowledged %q", id, a.Title, a.Highlights, w.title)
+		case !inNews[id]:
 			t.Errorf("article %s missing from its category feed", id)
+		default:
+			created++
+			if strings.HasPrefix(w.title, "정정") {
+				updated++
+			}
 		}
 	}
 	sdb.Close()
+	if created == 0 || updated == 0 || deleted == 0 {
+		t.Errorf("too few acknowledged writes to prove anything: %d present (%d updated), %d deleted", created, updated, deleted)
+	}
 
 	// And a restarted server serves them.
 	p := startProc(t, bin, db, tok)
-	for id := range acked {
+	for id, w := range state {
+		if w.uncertain || !w.exists {
+			continue
+		}
 		res, err := http.Get("http://" + p.addr + "/api/articles/" + id)
 		if err != nil {
 			t.Fatal(err)
@@ -174,12 +231,12 @@ func TestCrash(t *testing.T) {
 		var a struct{ Title string }
 		_ = json.NewDecoder(res.Body).Decode(&a)
 		res.Body.Close()
-		if res.StatusCode != 200 || a.Title != acked[id] {
+		if res.StatusCode != 200 || a.Title != w.title {
 			t.Errorf("after restart GET %s: %d %q", id, res.StatusCode, a.Title)
 		}
 		break // one over HTTP is enough: the store was read above
 	}
-	t.Logf("%d rounds, %d acknowledged articles, all present", rounds, len(acked))
+	t.Logf("%d rounds: %d articles present (%d updated), %d deleted, all as acknowledged", rounds, created, updated, deleted)
 }
 
 // TestSIGTERM: the server stops cleanly on SIGTERM, exit status 0, and the
