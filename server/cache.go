@@ -322,6 +322,9 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 			}
 		}()
 		e.r, e.err = render(changed)
+		if e.r != nil {
+			e.r.now = c.now // before done is closed: waiters read it
+		}
 	}()
 	c.mu.Lock()
 	if c.entries[k] == e {
@@ -330,7 +333,6 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 		} else {
 			// The identity body and, at most, its two compressed variants.
 			e.size = int64(len(e.r.identity.body)) * 3 / 2
-			e.r.now = c.now
 			c.bytes += e.size
 			c.shrink(k)
 		}
