@@ -73,6 +73,8 @@ type DB struct {
 	bolt        *bolt.DB
 	now         func() time.Time
 	keepDeleted time.Duration
+	// decoded keeps the articles feeds read most, decoded.
+	decoded *decodeCache
 
 	// Writes go through one writer goroutine that group-commits them.
 	ops        chan *op
@@ -129,7 +131,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if keep <= 0 {
 		keep = 7 * 24 * time.Hour
 	}
-	db := &DB{bolt: bdb, now: now, keepDeleted: keep, ops: make(chan *op), writerDone: make(chan struct{})}
+	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(2048), ops: make(chan *op), writerDone: make(chan struct{})}
 	go db.writer()
 	return db, nil
 }
@@ -173,6 +175,9 @@ func (db *DB) Get(ctx context.Context, id string) (*feed.Article, error) {
 	}
 	return a, nil
 }
+
+// Latest and Arrived return articles that may be shared with other
+// callers (see decodeCache): read them, never modify them.
 
 // Latest returns up to limit articles, newest Published first (ties broken
 // by id, descending), after skipping the offset newest. With category ""
@@ -219,8 +224,8 @@ func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([
 			if v == nil {
 				return fmt.Errorf("index entry %x: no article %q", k, id)
 			}
-			a := new(feed.Article)
-			if err := json.Unmarshal(v, a); err != nil {
+			a, err := db.decoded.decode(id, v)
+			if err != nil {
 				return fmt.Errorf("decode article %q: %w", id, err)
 			}
 			out = append(out, a)
@@ -266,8 +271,8 @@ func (db *DB) Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, er
 			if raw == nil {
 				return fmt.Errorf("arrival index %x: no article %q", k, v)
 			}
-			a := new(feed.Article)
-			if err := json.Unmarshal(raw, a); err != nil {
+			a, err := db.decoded.decode(v, raw)
+			if err != nil {
 				return fmt.Errorf("decode article %q: %w", v, err)
 			}
 			out = append(out, a)

@@ -1023,3 +1023,23 @@ func TestTombstones(t *testing.T) {
 	}
 	mustCheck(t, db)
 }
+
+// TestLatestSeesUpdates: the decoded-article cache never hides an update.
+func TestLatestSeesUpdates(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t, nil)
+	for i := range 3 {
+		a := article("a", t0, "News")
+		a.Title, a.Hash = fmt.Sprintf("v%d", i), fmt.Sprintf("h%d", i)
+		put(t, db, a)
+		for _, cat := range []string{"", "news"} {
+			got, err := db.Latest(ctx, cat, 0, 1)
+			if err != nil || len(got) != 1 || got[0].Title != a.Title {
+				t.Fatalf("Latest(%q) after update %d = %v, %v", cat, i, got, err)
+			}
+		}
+		if got, _ := db.Arrived(ctx, 1, 1); len(got) != 1 || got[0].Title != a.Title {
+			t.Fatalf("Arrived after update %d = %v", i, got)
+		}
+	}
+}
