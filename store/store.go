@@ -331,6 +331,10 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 		problems = append(problems, fmt.Sprintf(format, args...))
 	}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		// bbolt's own check of the file: pages, freelist, B+tree order.
+		for err := range tx.Check() {
+			report("file: %v", err)
+		}
 		// The index entries every article should have, built from the items.
 		wantTime := map[string]string{}            // time key → id
 		wantCats := map[string]map[string]string{} // category key → time key → id
