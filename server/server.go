@@ -119,7 +119,7 @@ func New(cfg Config, st Store) *Server {
 		cfg.CacheEntries = 4096
 	}
 	if cfg.CacheBytes <= 0 {
-		cfg.CacheBytes = 64 << 20
+		cfg.CacheBytes = 32 << 20
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
