@@ -6,12 +6,15 @@
 # measurement), then GET /feed.rss and /feed.json are measured with wrk —
 # plain, gzip, br and 304 revalidation — against sokbo and, serving the very
 # bytes sokbo returned, against nginx (static files, gzip_static) and
-# bench/refserver (Go net/http from memory). It prints one table at the end.
+# bench/refserver (Go net/http from memory). It prints one table at the end,
+# with sokbo's peak RSS during the fill and, after resetting the high-water
+# mark, while serving.
 #
 # Knobs (environment): SIZES="1000 100000"  DURATION=10s  THREADS=2
 # CONNS=32  POST_CONNS=32  PORT=18480 (first of four)  DB_DIR (where the
 # databases go; default: the temp dir)  FILL_TIMEOUT=30m  DATES=live|scatter
-# (see post.lua)  KEEP=1 (keep the temp dir with every log and wrk output).
+# (see post.lua)  KEEP=1 (keep the temp dir with every log and wrk output)
+# RESTART=1 (serve from a fresh sokbo on the filled database: see README).
 set -euo pipefail
 
 # All of the script is one compound command, which bash reads whole before
@@ -30,6 +33,7 @@ PORT=${PORT:-18480}
 FILL_TIMEOUT=${FILL_TIMEOUT:-30m}
 KEEP=${KEEP:-0}
 DATES=${DATES:-live}
+RESTART=${RESTART:-0}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
@@ -152,6 +156,32 @@ fgwait() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 hwm_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# rss_sampler PID OUT: every 0.2 s reads PID's VmRSS, RssAnon and RssFile
+# (kB) and keeps in OUT "rss anon file" of the sample with the highest
+# VmRSS. The kernel's VmHWM has no anon/file split, so this gives the
+# split at (about) the peak. Runs until PID exits or it is stopped.
+rss_sampler() {
+	local pid=$1 out=$2 k v rss anon file best=-1
+	while :; do
+		rss=0 anon=0 file=0
+		{ while read -r k v _; do
+			case $k in
+			VmRSS:) rss=$v ;;
+			RssAnon:) anon=$v ;;
+			RssFile:) file=$v ;;
+			esac
+		done <"/proc/$pid/status"; } 2>/dev/null || break
+		if [ "$rss" -gt "$best" ]; then
+			best=$rss
+			printf '%s %s %s\n' "$rss" "$anon" "$file" >"$out.tmp" && mv -f "$out.tmp" "$out"
+		fi
+		sleep 0.2
+	done
+}
+# sampled OUT: a stopped sampler's "rss anon file" (zeros when it recorded
+# nothing).
+sampled() { if [ -s "$1" ]; then cat "$1"; else echo "0 0 0"; fi; }
 mb() { awk -v kb="$1" 'BEGIN {printf "%.0f MB", kb / 1024}'; }
 
 # probe URL [HEADER...]: prints "status enc bytes etag" (tab-separated).
@@ -264,6 +294,8 @@ for N in $SIZES; do
 		start sokbo "$RUN/sokbo.log" "$TMP/sokbo" serve
 	SOKBO_PID=$STARTED
 	"$PROBE" -wait 20s "$BASE/healthz" >/dev/null || die "sokbo did not come up: $(tail -5 "$RUN/sokbo.log")"
+	start rss-sampler /dev/null rss_sampler "$SOKBO_PID" "$RUN/rss-fill"
+	SAMPLER_PID=$STARTED
 
 	# --- fill (= the ingest measurement)
 	say "   filling with $N articles (wrk -t$THREADS -c$POST_CONNS, bench/post.lua)…"
@@ -281,10 +313,36 @@ for N in $SIZES; do
 		echo "N=$N: fill incomplete: answered $f_answered of $N, $f_failed failed" >>"$NOTES"
 	fi
 	cpu1=$(cpu_ticks "$SOKBO_PID")
+	# Memory of the fill: its peak (VmHWM) and the RSS split now, then
+	# the high-water mark is reset to the current RSS (clear_refs 5), so
+	# that the VmHWM at the end is the peak while serving. The reset keeps
+	# the file pages the fill left mapped; with RESTART=1 a new sokbo on
+	# the filled database serves instead.
 	fill_hwm=$(hwm_kb "$SOKBO_PID" VmHWM)
 	fill_rss=$(hwm_kb "$SOKBO_PID" VmRSS)
 	fill_anon=$(hwm_kb "$SOKBO_PID" RssAnon)
 	fill_file=$(hwm_kb "$SOKBO_PID" RssFile)
+	stop_pid "$SAMPLER_PID"
+	forget_pid "$SAMPLER_PID"
+	read -r fill_s_rss fill_s_anon fill_s_file < <(sampled "$RUN/rss-fill")
+	if [ "$RESTART" = 1 ]; then
+		# A fresh process on the filled database: nothing of the fill's
+		# memory (its heap, the file pages it touched) is counted.
+		stop_pid "$SOKBO_PID"
+		forget_pid "$SOKBO_PID"
+		SOKBO_TOKEN=$TOKEN SOKBO_DB="$DBDIR/sokbo.db" SOKBO_ADDR="127.0.0.1:$P_SOKBO" \
+			start sokbo "$RUN/sokbo-2.log" "$TMP/sokbo" serve
+		SOKBO_PID=$STARTED
+		"$PROBE" -wait 60s "$BASE/healthz" >/dev/null || die "sokbo did not come up again: $(tail -5 "$RUN/sokbo-2.log")"
+		serve_how="VmHWM of a sokbo restarted on the filled database, $(mb "$(hwm_kb "$SOKBO_PID" VmHWM)") when it came up"
+	elif { echo 5 >"/proc/$SOKBO_PID/clear_refs"; } 2>/dev/null; then
+		serve_how="VmHWM, reset to $(mb "$(hwm_kb "$SOKBO_PID" VmHWM)") after the fill"
+	else
+		serve_how="VmHWM, not reset (clear_refs not writable): includes the fill"
+		say "   WARNING: could not reset sokbo's VmHWM; the serving peak includes the fill"
+	fi
+	start rss-sampler /dev/null rss_sampler "$SOKBO_PID" "$RUN/rss-serve"
+	SAMPLER_PID=$STARTED
 	for id in 0 $((N - 1)); do
 		IFS=$'\t' read -r st _ < <(probe "$BASE/api/articles/bench-$id") || st=ERR
 		[ "$st" = 200 ] || say "   WARNING: GET /api/articles/bench-$id: $st"
@@ -361,6 +419,9 @@ for N in $SIZES; do
 	end_rss=$(hwm_kb "$SOKBO_PID" VmRSS)
 	end_anon=$(hwm_kb "$SOKBO_PID" RssAnon)
 	end_file=$(hwm_kb "$SOKBO_PID" RssFile)
+	stop_pid "$SAMPLER_PID"
+	forget_pid "$SAMPLER_PID"
+	read -r serve_s_rss serve_s_anon serve_s_file < <(sampled "$RUN/rss-serve")
 	dbsize=$(du -k "$DBDIR/sokbo.db" | awk '{print $1}')
 	fstype=$(stat -f -c %T "$DBDIR")
 	printf 'N=%s: ingest %s articles in %ss = %s articles/s (%s created, %s other 2xx, %s failed; POST latency p50 %s us, p99 %s us, max %s us; %d posters, database on %s)\n' \
@@ -369,8 +430,12 @@ for N in $SIZES; do
 	printf 'N=%s: sokbo CPU during the fill: %s s user+sys = %s ms per article (of %s cores)\n' "$N" \
 		"$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')" \
 		"$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$f_answered" 'BEGIN {if (n > 0) printf "%.2f", t / hz * 1000 / n; else print "-"}')" "$(nproc)" >>"$NOTES"
-	printf 'N=%s: sokbo memory: peak RSS (VmHWM) %s after the fill, %s at the end; RSS after the fill %s (anon %s, file/mmap %s), at the end %s (anon %s, file/mmap %s); database file %s\n' \
-		"$N" "$(mb "$fill_hwm")" "$(mb "$end_hwm")" "$(mb "$fill_rss")" "$(mb "$fill_anon")" "$(mb "$fill_file")" \
+	printf 'N=%s: peak RSS during fill: %s (VmHWM); RSS after the fill %s = anon %s + file/mmap %s; highest sampled RSS %s = anon %s + file/mmap %s\n' \
+		"$N" "$(mb "$fill_hwm")" "$(mb "$fill_rss")" "$(mb "$fill_anon")" "$(mb "$fill_file")" \
+		"$(mb "$fill_s_rss")" "$(mb "$fill_s_anon")" "$(mb "$fill_s_file")" >>"$NOTES"
+	printf 'N=%s: peak RSS while serving: %s (%s); highest sampled RSS %s = anon %s + file/mmap %s; RSS at the end %s = anon %s + file/mmap %s; database file %s\n' \
+		"$N" "$(mb "$end_hwm")" "$serve_how" \
+		"$(mb "$serve_s_rss")" "$(mb "$serve_s_anon")" "$(mb "$serve_s_file")" \
 		"$(mb "$end_rss")" "$(mb "$end_anon")" "$(mb "$end_file")" "$(mb "$dbsize")" >>"$NOTES"
 
 	for p in "$SOKBO_PID" "$NGINX_PID" "$REF_RSS_PID" "$REF_JSON_PID"; do
