@@ -81,6 +81,9 @@ type DB struct {
 	writerDone chan struct{}
 	mu         sync.RWMutex // guards closed against sends on ops
 	closed     bool
+	// releaseEvery is how many bytes of pages the writer commits between
+	// two releases of the mapped file (see release).
+	releaseEvery int64
 }
 
 // Open opens the store at path, creating the file (mode 0600), its parent
@@ -131,7 +134,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if keep <= 0 {
 		keep = 7 * 24 * time.Hour
 	}
-	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512), ops: make(chan *op), writerDone: make(chan struct{})}
+	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512), ops: make(chan *op), writerDone: make(chan struct{}), releaseEvery: releaseEvery}
 	go db.writer()
 	return db, nil
 }

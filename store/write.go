@@ -20,6 +20,11 @@ var ErrClosed = errors.New("store closed")
 // maxBatch bounds how many writes share one commit.
 const maxBatch = 256
 
+// releaseEvery is the default of DB.releaseEvery. A bulk import reads and
+// rewrites pages all over the file; without the release they would all
+// stay mapped, and count in the process's RSS, until bbolt next remaps.
+const releaseEvery = 32 << 20
+
 // op is one write waiting for the writer goroutine.
 type op struct {
 	put  *feed.Article // a Put, or
@@ -101,6 +106,7 @@ func (db *DB) submit(o *op) result {
 func (db *DB) writer() {
 	defer close(db.writerDone)
 	batch := make([]*op, 0, maxBatch)
+	released := db.pageAlloc()
 	for o := range db.ops {
 		batch = append(batch[:0], o)
 	drain:
@@ -116,7 +122,19 @@ func (db *DB) writer() {
 			}
 		}
 		db.commit(batch)
+		if alloc := db.pageAlloc(); alloc-released >= db.releaseEvery {
+			released = alloc
+			// Failing to release costs memory, never data: go on.
+			_ = db.release()
+		}
 	}
+}
+
+// pageAlloc is how many bytes of pages the store's write transactions have
+// allocated since it was opened.
+func (db *DB) pageAlloc() int64 {
+	st := db.bolt.Stats()
+	return st.TxStats.GetPageAlloc()
 }
 
 // errNoWrites rolls back a transaction that changed nothing: a commit
