@@ -74,7 +74,7 @@ func quickNFC(s string) bool {
 
 // stripForbidden removes the characters XML 1.0 forbids.
 func stripForbidden(s string) string {
-	if strings.IndexFunc(s, forbidden) < 0 {
+	if !hasForbidden(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -83,6 +83,29 @@ func stripForbidden(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// hasForbidden reports whether s holds a rune that forbidden reports, as
+// ranging over s yields them, at the cost of a byte scan. In UTF-8 those
+// are the C0 controls other than tab, newline and carriage return, and
+// U+FFFE and U+FFFF (EF BF BE, EF BF BF): ranging over a string never
+// yields a surrogate or a rune above U+10FFFF (their encodings decode as
+// U+FFFD), and EF never continues another rune, so a match is where a
+// rune starts.
+func hasForbidden(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20:
+			if c != '\t' && c != '\n' && c != '\r' {
+				return true
+			}
+		case c == 0xEF:
+			if i+2 < len(s) && s[i+1] == 0xBF && s[i+2]&0xFE == 0xBE {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // forbidden reports whether XML 1.0 forbids r:

@@ -102,26 +102,52 @@ func (w *walker) walk(n *html.Node, hl bool) {
 // and dropping zero-width characters editors leave behind and characters
 // XML forbids (which HTML character references can produce).
 func (w *walker) text(s string, hl bool) {
-	for _, r := range s {
+	for len(s) > 0 {
+		// n is the length of the run of kept characters that starts s.
+		n := 0
+		for n < len(s) {
+			if c := s[n]; c < utf8.RuneSelf {
+				if c <= ' ' { // white space or a control character
+					break
+				}
+				n++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[n:])
+			if size == 1 || unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || forbidden(r) {
+				break
+			}
+			n += size
+		}
+		if n > 0 {
+			w.keep(s[:n], hl)
+			s = s[n:]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s)
 		switch {
 		case unicode.IsSpace(r):
 			w.space = true
-			continue
-		case r == '\u200b' || r == '\ufeff' || forbidden(r):
-			continue
+		case r == utf8.RuneError && size == 1: // not UTF-8: what ranging over the string gives
+			w.keep(string(utf8.RuneError), hl)
 		}
-		if w.space && w.buf.Len() > 0 {
-			w.buf.WriteByte(' ')
-		}
-		w.space = false
-		start := w.buf.Len()
-		w.buf.WriteRune(r)
-		if hl {
-			if k := len(w.marks) - 1; k >= 0 && w.marks[k][1] == start {
-				w.marks[k][1] = w.buf.Len()
-			} else {
-				w.marks = append(w.marks, [2]int{start, w.buf.Len()})
-			}
+		s = s[size:]
+	}
+}
+
+// keep appends the characters of s, after a space if one is pending.
+func (w *walker) keep(s string, hl bool) {
+	if w.space && w.buf.Len() > 0 {
+		w.buf.WriteByte(' ')
+	}
+	w.space = false
+	start := w.buf.Len()
+	w.buf.WriteString(s)
+	if hl {
+		if k := len(w.marks) - 1; k >= 0 && w.marks[k][1] == start {
+			w.marks[k][1] = w.buf.Len()
+		} else {
+			w.marks = append(w.marks, [2]int{start, w.buf.Len()})
 		}
 	}
 }

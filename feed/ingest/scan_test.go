@@ -1,0 +1,71 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// textByRune is the walker's text step one rune at a time, as it was
+// written first: the reference the faster run-at-a-time one must match.
+func textByRune(w *walker, s string, hl bool) {
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			w.space = true
+			continue
+		case r == '\u200b' || r == '\ufeff' || forbidden(r):
+			continue
+		}
+		if w.space && w.buf.Len() > 0 {
+			w.buf.WriteByte(' ')
+		}
+		w.space = false
+		start := w.buf.Len()
+		w.buf.WriteRune(r)
+		if hl {
+			if k := len(w.marks) - 1; k >= 0 && w.marks[k][1] == start {
+				w.marks[k][1] = w.buf.Len()
+			} else {
+				w.marks = append(w.marks, [2]int{start, w.buf.Len()})
+			}
+		}
+	}
+}
+
+// FuzzScan checks the byte-level scans against their rune-level
+// definitions: hasForbidden against forbidden, walker.text against
+// textByRune (two text nodes, the second highlighted, so that marks and
+// pending spaces cross node boundaries).
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{
+		"", "plain text", "  두 칸\u00a0띄움\u3000끝 ", "a\x01b\x1fc\x7fd", "\ufffe\uffff\ufffd",
+		"\xef\xbf", "\xef\xbf\xbe", "bad \xff\xfe utf-8 \xed\xa0\x80 surrogate",
+		"zero\u200bwidth\ufeffbom", "tab\tline\nreturn\r\vform\f\u0085nel",
+	} {
+		f.Add(s, "강조된 문장.")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for _, s := range []string{a, b} {
+			if got, want := hasForbidden(s), strings.IndexFunc(s, forbidden) >= 0; got != want {
+				t.Errorf("hasForbidden(%q) = %v, want %v", s, got, want)
+			}
+		}
+		var fast, slow walker
+		fast.text(a, false)
+		fast.text(b, true)
+		textByRune(&slow, a, false)
+		textByRune(&slow, b, true)
+		if fast.buf.String() != slow.buf.String() || fast.space != slow.space {
+			t.Fatalf("text(%q, %q) = %q (space %v), want %q (space %v)", a, b, fast.buf.String(), fast.space, slow.buf.String(), slow.space)
+		}
+		if len(fast.marks) != len(slow.marks) {
+			t.Fatalf("text(%q, %q): marks %v, want %v", a, b, fast.marks, slow.marks)
+		}
+		for i := range fast.marks {
+			if fast.marks[i] != slow.marks[i] {
+				t.Fatalf("text(%q, %q): marks %v, want %v", a, b, fast.marks, slow.marks)
+			}
+		}
+	})
+}
