@@ -53,6 +53,9 @@ type config struct {
 	Shutdown struct {
 		Grace time.Duration `yaml:"grace"`
 	} `yaml:"shutdown"`
+	Memory struct {
+		Limit int64 `yaml:"limit"`
+	} `yaml:"memory"`
 }
 
 func defaultConfig() config {
@@ -72,6 +75,7 @@ func defaultConfig() config {
 	c.Summary.Highlights = &n
 	c.Ingest.MaxBody = 1 << 20
 	c.Shutdown.Grace = 10 * time.Second
+	c.Memory.Limit = 96 << 20
 	return c
 }
 
@@ -138,6 +142,9 @@ func (c *config) check() error {
 	}
 	if c.Summary.Highlights != nil && *c.Summary.Highlights < 0 {
 		return fmt.Errorf("config summary.highlights: must not be negative")
+	}
+	if c.Memory.Limit < 16<<20 {
+		return fmt.Errorf("config memory.limit: %d bytes is under the 16 MiB the service needs", c.Memory.Limit)
 	}
 	if c.Ingest.MaxBody < 1 {
 		return fmt.Errorf("config ingest.max_body: must be positive")

@@ -100,6 +100,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	tuneGC(cfg.Memory.Limit, getenv)
 
 	// Listen first: a busy port should not leave a new database behind.
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -234,4 +235,21 @@ func ensureToken(dbPath string) (path string, generated bool, err error) {
 		return "", false, fmt.Errorf("write token: %w", err)
 	}
 	return path, true, nil
+}
+
+// tuneGC gives the garbage collector the configured memory budget instead
+// of its default of collecting whenever the heap doubles. sokbo's live heap
+// is small and bounded (the caches have byte budgets), while each post
+// allocates several times its size; with the default, a burst of posts
+// spends a large share of the CPU collecting a heap of a few megabytes. So
+// the heap may grow to 9× the live data (GOGC=800), and the soft limit
+// makes the collector work harder as the process nears it. GOGC and
+// GOMEMLIMIT in the environment keep their usual meaning and win.
+func tuneGC(limit int64, getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(limit)
+		if getenv("GOGC") == "" {
+			debug.SetGCPercent(800)
+		}
+	}
 }

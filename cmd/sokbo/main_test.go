@@ -218,6 +218,7 @@ func TestLoadConfig(t *testing.T) {
 		"bad base":    "site:\n  base_url: ftp://x/\n",
 		"bad limits":  "feeds:\n  limit: 600\n",
 		"bad yaml":    "site: [\n",
+		"tiny memory": "memory:\n  limit: 1000000\n",
 	} {
 		must(t, os.WriteFile(path, []byte(body), 0o644))
 		if _, err := loadConfig(path, func(string) string { return "" }); err == nil {
@@ -230,7 +231,7 @@ func TestLoadConfig(t *testing.T) {
 		t.Fatalf("config.example.yaml: %v", err)
 	}
 	def := defaultConfig()
-	if ex.Listen != def.Listen || ex.Database != def.Database || ex.Feeds != def.Feeds || *ex.Summary.Highlights != *def.Summary.Highlights || ex.Ingest != def.Ingest || ex.Site != def.Site || ex.Shutdown != def.Shutdown {
+	if ex.Listen != def.Listen || ex.Database != def.Database || ex.Feeds != def.Feeds || *ex.Summary.Highlights != *def.Summary.Highlights || ex.Ingest != def.Ingest || ex.Site != def.Site || ex.Shutdown != def.Shutdown || ex.Memory != def.Memory {
 		t.Errorf("config.example.yaml differs from the defaults:\n%+v\n%+v", ex, def)
 	}
 }

@@ -177,10 +177,10 @@ func isCSSColor(v string) bool {
 }
 
 // sanitize makes the links of the parsed body absolute, renders it and
-// sanitizes the result. Links are resolved on the tree the highlights were
+// sanitizes the result; size is the expected length of the rendering. Links are resolved on the tree the highlights were
 // read from, so the body is parsed once; the sanitizer then drops whatever
 // scheme it does not allow (javascript:, data:).
-func sanitize(root *html.Node, base *url.URL) (string, error) {
+func sanitize(root *html.Node, base *url.URL, size int) (string, error) {
 	goquery.NewDocumentFromNode(root).Find("[href], [src], [srcset], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
 		for _, attr := range []string{"href", "src", "cite", "poster"} {
 			if v, ok := s.Attr(attr); ok {
@@ -196,6 +196,7 @@ func sanitize(root *html.Node, base *url.URL) (string, error) {
 		}
 	})
 	var b strings.Builder
+	b.Grow(size)
 	for c := root.FirstChild; c != nil; c = c.NextSibling {
 		if err := html.Render(&b, c); err != nil {
 			return "", fmt.Errorf("render body: %w", err)

@@ -123,7 +123,8 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	segs := segments(root)
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
-	content, err := sanitize(root, base)
+	// Absolute links make the rendering a little longer than the input.
+	content, err := sanitize(root, base, len(rendered)+len(rendered)/8)
 	if err != nil {
 		return nil, err
 	}
