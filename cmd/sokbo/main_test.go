@@ -11,11 +11,13 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"math"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -315,6 +317,31 @@ func TestTokenNotPrinted(t *testing.T) {
 		_ = run(context.Background(), args, getenv, &out, &errOut)
 		if strings.Contains(out.String()+errOut.String(), secret) {
 			t.Errorf("%v printed the token", args)
+		}
+	}
+}
+
+// TestTuneGC: the configured memory budget applies unless GOMEMLIMIT is
+// set, and GOGC goes to 800 only when neither variable is set.
+func TestTuneGC(t *testing.T) {
+	limit, gogc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetMemoryLimit(limit); debug.SetGCPercent(gogc) })
+	for _, tc := range []struct {
+		env               map[string]string
+		wantLimit, wantGC int64
+	}{
+		{map[string]string{}, 64 << 20, 800},
+		{map[string]string{"GOGC": "50"}, 64 << 20, 100},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, math.MaxInt64, 100},
+	} {
+		debug.SetMemoryLimit(math.MaxInt64)
+		debug.SetGCPercent(100)
+		tuneGC(64<<20, func(k string) string { return tc.env[k] })
+		if got := debug.SetMemoryLimit(-1); got != tc.wantLimit {
+			t.Errorf("%v: memory limit %d, want %d", tc.env, got, tc.wantLimit)
+		}
+		if got := debug.SetGCPercent(100); int64(got) != tc.wantGC {
+			t.Errorf("%v: GOGC %d, want %d", tc.env, got, tc.wantGC)
 		}
 	}
 }
