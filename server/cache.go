@@ -119,6 +119,24 @@ func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
 	case "gzip":
 		v = rd.compressed(&rd.gzip, "gzip")
 	}
+	h[headerKey.vary] = varyAE
+	h[headerKey.cc] = rd.cacheControl
+	h[headerKey.etag] = v.etag
+	// Last-Modified counts whole seconds: within the second of the change
+	// another change could follow under the same date, and a client
+	// revalidating with If-Modified-Since would miss it. So the date is
+	// given (and If-Modified-Since honoured) only once that second is over;
+	// the ETag covers the meantime.
+	settled := rd.now == nil || !rd.now().Before(rd.modTime.Add(time.Second))
+	if rd.notModified(r, v, settled) {
+		// A 304 carries the fields a cache updates its copy with (RFC 9110
+		// 15.4.5): ETag, Cache-Control, Vary — no representation metadata.
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if settled {
+		h[headerKey.lm] = rd.lastMod
+	}
 	switch v {
 	case &rd.br:
 		h[headerKey.ce] = encBr
@@ -126,26 +144,9 @@ func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
 		h[headerKey.ce] = encGzip
 	}
 	h[headerKey.ctype] = rd.ctype
-	h[headerKey.vary] = varyAE
-	h[headerKey.cc] = rd.cacheControl
-	// Last-Modified counts whole seconds: within the second of the change
-	// another change could follow under the same date, and a client
-	// revalidating with If-Modified-Since would miss it. So the date is
-	// given (and If-Modified-Since honoured) only once that second is over;
-	// the ETag covers the meantime.
-	settled := rd.now == nil || !rd.now().Before(rd.modTime.Add(time.Second))
-	if settled {
-		h[headerKey.lm] = rd.lastMod
-	}
-	h[headerKey.etag] = v.etag
 	h[headerKey.xcto] = nosniff
 	for k, val := range rd.extra {
 		h[k] = val
-	}
-	if rd.notModified(r, v, settled) {
-		delete(h, headerKey.ce)
-		w.WriteHeader(http.StatusNotModified)
-		return
 	}
 	h[headerKey.cl] = v.length
 	w.WriteHeader(http.StatusOK)
@@ -179,14 +180,19 @@ func (rd *rendered) notModified(r *http.Request, v *variant, settled bool) bool 
 // header: the highest q-value wins, ties go to br, then gzip, then
 // identity; "*" stands for any coding not listed; q=0 refuses.
 func negotiate(accept string) string {
-	if accept == "" {
+	switch accept {
+	case "":
 		return ""
+	case "gzip", "gzip, deflate": // the commonest values, answered without parsing
+		return "gzip"
+	case "br", "gzip, deflate, br", "gzip, deflate, br, zstd", "br, gzip", "gzip, br":
+		return "br"
 	}
-	q := map[string]float64{}
-	star := -1.0
+	// The q-value of each coding; -1 while not listed.
+	gz, br, identity, star := -1.0, -1.0, -1.0, -1.0
 	for part := range strings.SplitSeq(accept, ",") {
 		name, params, _ := strings.Cut(part, ";")
-		name = strings.ToLower(strings.TrimSpace(name))
+		name = strings.TrimSpace(name)
 		v := 1.0
 		for p := range strings.SplitSeq(params, ";") {
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
@@ -198,32 +204,34 @@ func negotiate(accept string) string {
 				v = f
 			}
 		}
-		switch name {
-		case "x-gzip":
-			name = "gzip"
-		case "*":
+		switch {
+		case strings.EqualFold(name, "gzip") || strings.EqualFold(name, "x-gzip"):
+			gz = v
+		case strings.EqualFold(name, "br"):
+			br = v
+		case strings.EqualFold(name, "identity"):
+			identity = v
+		case name == "*":
 			star = v
-			continue
 		}
-		q[name] = v
 	}
-	qOf := func(name string) float64 {
-		if v, ok := q[name]; ok {
-			return v
-		}
-		if star >= 0 {
+	qOf := func(q float64, isIdentity bool) float64 {
+		switch {
+		case q >= 0:
+			return q
+		case star >= 0:
 			return star
-		}
-		if name == "identity" {
+		case isIdentity:
 			return 0.001 // acceptable unless refused
 		}
 		return 0
 	}
-	best, bestQ := "", qOf("identity")
-	for _, name := range []string{"gzip", "br"} {
-		if v := qOf(name); v > 0 && v >= bestQ {
-			best, bestQ = name, v
-		}
+	best, bestQ := "", qOf(identity, true)
+	if v := qOf(gz, false); v > 0 && v >= bestQ {
+		best, bestQ = "gzip", v
+	}
+	if v := qOf(br, false); v > 0 && v >= bestQ {
+		best = "br"
 	}
 	return best
 }
@@ -247,8 +255,9 @@ type cache struct {
 }
 
 type cacheKey struct {
-	scope string // "" for the site, "c:"+category key
-	name  string // what is rendered, e.g. "rss 50 1"
+	scope       string // "" for the site, "c:"+category key
+	name        string // what is rendered, e.g. "rss" or "rss 경제"
+	limit, page int    // of a feed
 }
 
 type entry struct {

@@ -96,6 +96,18 @@ func TestConditionalAndCompressed(t *testing.T) {
 				if r.Code == 304 && len(r.Body) != 0 {
 					t.Errorf("%q: 304 with a body", tc.hdr)
 				}
+				// A 304 carries what updates a cached copy (RFC 9110
+				// 15.4.5), not the representation's metadata.
+				if r.Code == 304 {
+					if r.Header.Get("ETag") != etag || r.Header.Get("Cache-Control") == "" || r.Header.Get("Vary") != "Accept-Encoding" {
+						t.Errorf("%q: 304 headers %v lack ETag %s, Cache-Control or Vary", tc.hdr, r.Header, etag)
+					}
+					for _, k := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Content-Security-Policy"} {
+						if v := r.Header.Get(k); v != "" {
+							t.Errorf("%q: 304 with %s: %s", tc.hdr, k, v)
+						}
+					}
+				}
 			}
 			// Compressed variants decode to the same bytes and have their
 			// own strong ETags.
@@ -151,6 +163,12 @@ func TestNegotiate(t *testing.T) {
 		"gzip;q=bogus, br;q=0.3":      "br",
 		"gzip ; q=0.9 , br ; q=0.9 ":  "br",
 		"compress, gzip;q=1, br;q=.9": "gzip",
+		"gzip, deflate":               "gzip",
+		"gzip, deflate, br, zstd":     "br",
+		"br, gzip":                    "br",
+		"Br;q=0.4, X-GZIP;q=0.3":      "br",
+		"*;q=0, identity":             "",
+		"gzip;q=0, *":                 "br",
 	} {
 		r := e.do("GET", "/feed.rss", nil, "Accept-Encoding", ae)
 		if got := r.Header.Get("Content-Encoding"); got != want {

@@ -68,8 +68,8 @@ func scopes(prev, cur *feed.Article) []string {
 }
 
 // positiveParam reads a whole-number query parameter in [1, max].
-func positiveParam(r *http.Request, name string, def, max int) (int, error) {
-	v := r.URL.Query().Get(name)
+func positiveParam(q url.Values, name string, def, max int) (int, error) {
+	v := q.Get(name)
 	if v == "" {
 		return def, nil
 	}
@@ -106,12 +106,16 @@ func (s *Server) feedQuery(limit, page int) string {
 // from the cache; RFC 5005 paging links lead to older pages, and the
 // site's first page links to the newest archive page.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format, category string) {
-	n, err := positiveParam(r, "limit", s.cfg.FeedLimit, s.cfg.MaxFeedLimit)
+	var query url.Values // nil, which reads as empty, unless there is a query
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query()
+	}
+	n, err := positiveParam(query, "limit", s.cfg.FeedLimit, s.cfg.MaxFeedLimit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	page, err := positiveParam(r, "page", 1, maxPage)
+	page, err := positiveParam(query, "page", 1, maxPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -124,7 +128,10 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 	}
 	// The name as requested is part of the key: the feed's self link
 	// repeats the URL it was fetched by.
-	key := cacheKey{scope: scope(category), name: f.Ext() + " " + strconv.Itoa(n) + " " + strconv.Itoa(page) + " " + category}
+	key := cacheKey{scope: scope(category), name: f.Ext(), limit: n, page: page}
+	if category != "" {
+		key.name += " " + category
+	}
 	rd, err := s.cache.get(key, func(changed time.Time) (*rendered, error) {
 		// The render outlives this request when others wait for it.
 		ctx := context.WithoutCancel(r.Context())
