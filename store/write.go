@@ -106,7 +106,7 @@ func (db *DB) submit(o *op) result {
 func (db *DB) writer() {
 	defer close(db.writerDone)
 	batch := make([]*op, 0, maxBatch)
-	released := db.pageAlloc()
+	var written int64 // bytes of pages committed since the last release
 	for o := range db.ops {
 		batch = append(batch[:0], o)
 	drain:
@@ -121,20 +121,13 @@ func (db *DB) writer() {
 				break drain
 			}
 		}
-		db.commit(batch)
-		if alloc := db.pageAlloc(); alloc-released >= db.releaseEvery {
-			released = alloc
+		written += db.commit(batch)
+		if written >= db.releaseEvery {
+			written = 0
 			// Failing to release costs memory, never data: go on.
 			_ = db.release()
 		}
 	}
-}
-
-// pageAlloc is how many bytes of pages the store's write transactions have
-// allocated since it was opened.
-func (db *DB) pageAlloc() int64 {
-	st := db.bolt.Stats()
-	return st.TxStats.GetPageAlloc()
 }
 
 // errNoWrites rolls back a transaction that changed nothing: a commit
@@ -144,9 +137,14 @@ var errNoWrites = errors.New("no writes")
 // commit applies batch in one transaction. If any write fails, the whole
 // transaction is rolled back and each write is retried in a transaction of
 // its own, so one bad write cannot fail the others (as bolt.DB.Batch does).
-func (db *DB) commit(batch []*op) {
+// It returns how many bytes of pages the transaction wrote.
+func (db *DB) commit(batch []*op) (written int64) {
 	results := make([]result, len(batch))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		tx.OnCommit(func() {
+			st := tx.Stats()
+			written = st.GetPageAlloc()
+		})
 		wrote := false
 		for i, o := range batch {
 			results[i] = db.apply(tx, o)
@@ -172,6 +170,7 @@ func (db *DB) commit(batch []*op) {
 	for i, o := range batch {
 		o.done <- results[i]
 	}
+	return written
 }
 
 func (db *DB) applyAlone(o *op) result {
