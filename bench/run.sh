@@ -10,7 +10,7 @@
 # with sokbo's peak RSS during the fill and, after resetting the high-water
 # mark, while serving.
 #
-# Knobs (environment): SIZES="1000 100000"  DURATION=10s  THREADS=2
+# Knobs (environment): SIZES="1000 100000"  DURATION=4s  ROUNDS=3  THREADS=2
 # CONNS=32  POST_CONNS=32  PORT=18480 (first of four)  DB_DIR (where the
 # databases go; default: the temp dir)  FILL_TIMEOUT=30m  DATES=live|scatter
 # (see post.lua)  KEEP=1 (keep the temp dir with every log and wrk output)
@@ -25,7 +25,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
 SIZES=${SIZES:-"1000 100000"}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-4s}
+ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
 POST_CONNS=${POST_CONNS:-32}
@@ -199,9 +200,10 @@ NOTES="$TMP/notes.txt"
 : >"$NOTES"
 
 # measure N SCENARIO SERVER URL HEADER...: wrk with report.lua, appends a
-# row to $RESULTS. The served encoding and size come from one probe first.
+# row to $RESULTS (one per round, $ROUND; the report takes the median of
+# the rounds). The served encoding and size come from one probe first.
 measure() {
-	local n=$1 scen=$2 server=$3 url=$4
+	local n=$1 scen=$2 server=$3 url=$4 round=${ROUND:-1}
 	shift 4
 	local st enc bytes etag wargs=() h out
 	IFS=$'\t' read -r st enc bytes etag < <(probe "$url" "$@") || st=ERR
@@ -211,7 +213,7 @@ measure() {
 	fi
 	[ "$st" = 304 ] && enc=304
 	for h in "$@"; do wargs+=(-H "$h"); done
-	out="$TMP/wrk-$n-${scen// /_}-$server.txt"
+	out="$TMP/wrk-$n-${scen// /_}-$server-$round.txt"
 	fgwait wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency --timeout 10s -s "$BENCH_DIR/report.lua" \
 		"${wargs[@]+"${wargs[@]}"}" "$url" >"$out" 2>&1
 	local _ reqs secs rps p50 p99 rbytes non2xx sockerr
@@ -222,6 +224,13 @@ measure() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$n" "$scen" "$server" "$enc" "$bytes" "$rps" "$p50" "$p99" \
 		$((non2xx + sockerr)) >>"$RESULTS"
 	say "   $(printf '%-10s %-9s %-8s %8s req/s  p50 %6sus  p99 %7sus' "$scen" "$server" "$enc" "$rps" "$p50" "$p99")"
+}
+
+rotate() { # rotate K WORD...: the words, starting from the K-th (cyclically)
+	local k=$(( ($1 - 1) % ($# - 1) )) i
+	shift
+	local w=("$@")
+	for i in $(seq 0 $(( ${#w[@]} - 1 ))); do printf '%s ' "${w[$(( (i + k) % ${#w[@]} ))]}"; done
 }
 
 na() { # na N SCENARIO SERVER REASON
@@ -394,12 +403,21 @@ for N in $SIZES; do
 			[refserver]="http://127.0.0.1:$P_REF_RSS/feed.$f"
 		)
 		[ "$f" = json ] && url[refserver]="http://127.0.0.1:$P_REF_JSON/feed.$f"
-		for s in sokbo nginx refserver; do measure "$N" "$f" "$s" "${url[$s]}"; done
-		for s in sokbo nginx refserver; do measure "$N" "$f gzip" "$s" "${url[$s]}" 'Accept-Encoding: gzip'; done
-		for s in sokbo nginx refserver; do measure "$N" "$f br" "$s" "${url[$s]}" 'Accept-Encoding: br'; done
+		# Each scenario runs ROUNDS times, the servers taking turns in an
+		# order that rotates every round, so that a slow spell of the
+		# machine falls on all of them; the report gives the medians.
+		for ROUND in $(seq "$ROUNDS"); do
+			for s in $(rotate "$ROUND" sokbo nginx refserver); do measure "$N" "$f" "$s" "${url[$s]}"; done
+		done
+		for ROUND in $(seq "$ROUNDS"); do
+			for s in $(rotate "$ROUND" sokbo nginx refserver); do measure "$N" "$f gzip" "$s" "${url[$s]}" 'Accept-Encoding: gzip'; done
+		done
+		for ROUND in $(seq "$ROUNDS"); do
+			for s in $(rotate "$ROUND" sokbo nginx refserver); do measure "$N" "$f br" "$s" "${url[$s]}" 'Accept-Encoding: br'; done
+		done
 		# 304: a feed reader's revalidation, with the ETag this server sent
 		# for Accept-Encoding: gzip.
-		for s in sokbo nginx refserver; do
+		for ROUND in $(seq "$ROUNDS"); do for s in $(rotate "$ROUND" sokbo nginx refserver); do
 			IFS=$'\t' read -r st enc bytes etag < <(probe "${url[$s]}" 'Accept-Encoding: gzip') || st=ERR
 			if [ "$etag" = - ] || [ -z "$etag" ]; then
 				na "$N" "$f 304" "$s" "no ETag"
@@ -411,7 +429,8 @@ for N in $SIZES; do
 				continue
 			fi
 			measure "$N" "$f 304" "$s" "${url[$s]}" 'Accept-Encoding: gzip' "If-None-Match: $etag"
-		done
+		done; done
+		ROUND=1
 		unset url
 	done
 
@@ -454,7 +473,7 @@ fi
 	echo "sokbo load benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
 	echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM;" \
 		"$(go version | awk '{print $3}'), $(wrk -v 2>&1 | awk 'NR==1 {print $1, $2}'), $("$NGINX" -v 2>&1 | sed 's/.*: //')"
-	echo "load: wrk -t$THREADS -c$CONNS -d$DURATION on 127.0.0.1; wrk and the server share the $(nproc) cores (load average before the run: $LOAD_BEFORE)"
+	echo "load: wrk -t$THREADS -c$CONNS -d$DURATION on 127.0.0.1, $ROUNDS rounds per row (servers in turn, order rotating; medians shown); wrk and the server share the $(nproc) cores (load average before the run: $LOAD_BEFORE)"
 	echo "references serve the bytes sokbo returned: nginx as static files (gzip_static$([ -e "$BROTLI_MOD" ] && echo ", brotli_static"), etag), refserver from memory"
 	echo
 	awk -F'\t' '
@@ -480,13 +499,22 @@ fi
 		if (!(a in rps) || !(b in rps) || rps[a] == "-" || rps[b] == "-" || rps[b] == 0) return "     -"
 		return sprintf("%5.2f%s", rps[a] / rps[b], en[a] == en[b] ? " " : "*")
 	}
+	# median of the rounds values of key k in array a (by round)
+	function median(a, k, cnt,   i, j, t, v) {
+		for (i = 1; i <= cnt; i++) v[i] = a[k, i]
+		for (i = 2; i <= cnt; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+		return cnt % 2 ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2
+	}
 	{
 		k = $1 SUBSEP $2 SUBSEP $3
 		if (!(($1 SUBSEP $2) in seen)) { seen[$1 SUBSEP $2] = 1; order[++n] = $1 SUBSEP $2 }
-		en[k] = $4; by[k] = $5; rps[k] = $6; p50[k] = $7; p99[k] = $8; errs[k] = $9; note[k] = $10
+		en[k] = $4; by[k] = $5; errs[k] = $9; note[k] = $10
+		if ($6 == "-") { rps[k] = "-"; next }
+		c = ++cnt[k]; r_rps[k, c] = $6; r_p50[k, c] = $7; r_p99[k, c] = $8
 		if ($9 != "-" && $9 > 0) bad = bad sprintf("  N=%s %s %s: %d errors or non-2xx/3xx answers\n", $1, $2, $3, $9)
 	}
 	END {
+		for (k in cnt) { rps[k] = median(r_rps, k, cnt[k]); p50[k] = median(r_p50, k, cnt[k]); p99[k] = median(r_p99, k, cnt[k]) }
 		hdr = sprintf("%-7s %-10s | %-28s | %-28s | %-28s | %6s %6s", "N", "GET", "sokbo", "nginx", "refserver", "s/ref", "s/ngx")
 		sub2 = sprintf("%-7s %-10s | %7s %7s %7s %4s | %7s %7s %7s %4s | %7s %7s %7s %4s | %6s %6s", "", "", "req/s", "p50", "p99", "enc", "req/s", "p50", "p99", "enc", "req/s", "p50", "p99", "enc", "", "")
 		print hdr; print sub2
