@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,17 +17,31 @@ import (
 	"sokbo/feed/ingest"
 )
 
-// articleJSON is an article as the JSON API shows it: everything stored,
-// all highlights, and its link.
+// articleJSON is an article as the JSON API shows it: what was stored,
+// all highlights, its link and summary. The fields below the embedded
+// article shadow stored ones of the same JSON name (encoding/json lets the
+// shallower field win, and omits a nil one): the store's bookkeeping is
+// not shown, and the answer to a POST leaves out the content the client
+// has just sent (GET /api/articles/{id} has it).
 type articleJSON struct {
 	*feed.Article
 	Link    string `json:"link"`
 	Summary string `json:"summary"`
+
+	ContentHTML *string   `json:"content_html,omitempty"`
+	Hash        *struct{} `json:"hash,omitempty"`
+	Seq         *struct{} `json:"seq,omitempty"`
+	DateSet     *struct{} `json:"date_set,omitempty"`
+	UpdatedSet  *struct{} `json:"updated_set,omitempty"`
 }
 
-func (s *Server) articleJSON(a *feed.Article) articleJSON {
+func (s *Server) articleJSON(a *feed.Article, withContent bool) articleJSON {
 	ch := s.channel("", feed.JSON)
-	return articleJSON{Article: a, Link: ch.Link(a), Summary: feed.SummaryText(a.Summary(s.cfg.SummaryPoints))}
+	j := articleJSON{Article: a, Link: ch.Link(a), Summary: feed.SummaryText(a.Summary(s.cfg.SummaryPoints))}
+	if withContent {
+		j.ContentHTML = &a.ContentHTML
+	}
+	return j
 }
 
 // acceptedTypes are the media types a posted document may be sent as. An
@@ -96,7 +111,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.MaxBody})
 		return
 	}
-	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	doc, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -133,7 +148,19 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", s.cfg.BaseURL.JoinPath("api", "articles", stored.ID).String())
 		s.log.Info("article created", "id", stored.ID, "token", who.name)
 	}
-	writeJSON(w, code, s.articleJSON(stored))
+	writeJSON(w, code, s.articleJSON(stored, false))
+}
+
+// readBody reads a request body, into a buffer of the announced length
+// when there is one (io.ReadAll would grow its buffer several times).
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	if length <= 0 {
+		return io.ReadAll(r)
+	}
+	// ReadFrom wants MinRead bytes free before each read, the last (EOF) too.
+	buf := bytes.NewBuffer(make([]byte, 0, length+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
@@ -142,7 +169,7 @@ func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.articleJSON(a))
+	writeJSON(w, http.StatusOK, s.articleJSON(a, true))
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {

@@ -182,10 +182,38 @@ func TestSeedEndToEnd(t *testing.T) {
 	}
 	wantImage := e.URL + "/assets/img/newsdao_breakingnews.jpg"
 
-	// The public JSON API shows the same, with all highlights.
+	// The public JSON API shows the same, with all highlights, and the
+	// content the POST's answer leaves out; neither shows the store's
+	// bookkeeping.
 	g := e.do("GET", "/api/articles/"+url.PathEscape(a.ID), nil)
 	if g.Code != 200 || len(decode(t, g.Body).Highlights) != len(a.Highlights) {
 		t.Fatalf("GET article: %d %s", g.Code, g.Body)
+	}
+	var posted, got map[string]any
+	if err := json.Unmarshal(r.Body, &posted); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(g.Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := got["content_html"].(string); !strings.Contains(c, "<b>") {
+		t.Errorf("GET article: content_html %.80q", c)
+	}
+	if _, ok := posted["content_html"]; ok {
+		t.Error("POST answer repeats content_html")
+	}
+	for _, k := range []string{"hash", "seq", "date_set", "updated_set"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("GET article shows %s", k)
+		}
+		if _, ok := posted[k]; ok {
+			t.Errorf("POST answer shows %s", k)
+		}
+	}
+	for _, k := range []string{"id", "guid", "link", "summary", "title", "published", "updated", "highlights"} {
+		if got[k] == nil || posted[k] == nil {
+			t.Errorf("%s missing: GET %v, POST %v", k, got[k], posted[k])
+		}
 	}
 
 	for _, tc := range []struct{ path, ctype string }{
