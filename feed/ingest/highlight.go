@@ -106,11 +106,20 @@ func (w *walker) text(s string, hl bool) {
 		// n is the length of the run of kept characters that starts s.
 		n := 0
 		for n < len(s) {
-			if c := s[n]; c < utf8.RuneSelf {
+			c := s[n]
+			if c < utf8.RuneSelf {
 				if c <= ' ' { // white space or a control character
 					break
 				}
 				n++
+				continue
+			}
+			// U+A000–U+D7FF (Hangul syllables among them) hold no space,
+			// zero-width or forbidden character: a well-formed three-byte
+			// sequence led by EA–ED (ED only below the surrogates' A0) is
+			// kept without decoding it.
+			if c >= 0xEA && c <= 0xED && n+2 < len(s) && s[n+1]&0xC0 == 0x80 && s[n+2]&0xC0 == 0x80 && (c != 0xED || s[n+1] < 0xA0) {
+				n += 3
 				continue
 			}
 			r, size := utf8.DecodeRuneInString(s[n:])
