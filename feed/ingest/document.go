@@ -50,11 +50,50 @@ func invalidUTF8Line(b []byte) int {
 // decoding (YAML escapes, HTML character references) can produce, since
 // feeds are XML and one stray control character breaks a whole feed.
 func cleanText(s string) string {
-	s = stripForbidden(s)
-	if quickNFC(s) {
+	forbidden, quick := scanText(s)
+	if forbidden {
+		s = stripForbidden(s)
+		quick = quickNFC(s)
+	}
+	if quick {
 		return s
 	}
 	return norm.NFC.String(s)
+}
+
+// scanText tells in one pass what hasForbidden and quickNFC tell of s.
+// Hangul syllables, most of a Korean document, are recognized from their
+// three bytes without a full decode.
+func scanText(s string) (forbidden, quick bool) {
+	quick = true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				forbidden = true
+			}
+			i++
+			continue
+		}
+		if c >= 0xEA && c <= 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// U+A000–U+DFFF, never forbidden as ranging yields them (the
+			// surrogates decode as U+FFFD); quick only if a syllable.
+			if r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F); r < 0xAC00 || r > 0xD7A3 {
+				quick = false
+			}
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0xFFFE || r == 0xFFFF {
+			forbidden = true
+		}
+		if r >= 0x300 && (r < 0xAC00 || r > 0xD7A3) {
+			quick = false
+		}
+		i += size
+	}
+	return forbidden, quick
 }
 
 // quickNFC reports whether s is certainly in NFC because every rune is

@@ -34,7 +34,8 @@ func textByRune(w *walker, s string, hl bool) {
 }
 
 // FuzzScan checks the byte-level scans against their rune-level
-// definitions: hasForbidden against forbidden, walker.text against
+// definitions: hasForbidden and scanText against forbidden and quickNFC,
+// walker.text against
 // textByRune (two text nodes, the second highlighted, so that marks and
 // pending spaces cross node boundaries).
 func FuzzScan(f *testing.F) {
@@ -42,13 +43,21 @@ func FuzzScan(f *testing.F) {
 		"", "plain text", "  두 칸\u00a0띄움\u3000끝 ", "a\x01b\x1fc\x7fd", "\ufffe\uffff\ufffd",
 		"\xef\xbf", "\xef\xbf\xbe", "bad \xff\xfe utf-8 \xed\xa0\x80 surrogate",
 		"zero\u200bwidth\ufeffbom", "tab\tline\nreturn\r\vform\f\u0085nel",
+		"가힣\ud7a4\ua000\ud7ff…é", "\xea\xb0", "\xed\xbf\xbf", "한\u1100\u0301",
 	} {
 		f.Add(s, "강조된 문장.")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		for _, s := range []string{a, b} {
+		for _, s := range []string{a, b, a + b} {
 			if got, want := hasForbidden(s), strings.IndexFunc(s, forbidden) >= 0; got != want {
 				t.Errorf("hasForbidden(%q) = %v, want %v", s, got, want)
+			}
+			forb, quick := scanText(s)
+			if want := strings.IndexFunc(s, forbidden) >= 0; forb != want {
+				t.Errorf("scanText(%q): forbidden %v, want %v", s, forb, want)
+			}
+			if want := quickNFC(s); quick != want {
+				t.Errorf("scanText(%q): quick %v, want %v", s, quick, want)
 			}
 		}
 		var fast, slow walker
