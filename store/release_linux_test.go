@@ -141,3 +141,41 @@ func TestWriterReleases(t *testing.T) {
 		t.Errorf("RssFile grew by %d MB during the import; want under %d MB", grown>>20, limit>>20)
 	}
 }
+
+// TestReadsRelease: reading every article of a store — a client walking
+// the archives — releases the mapping as a bulk import does.
+func TestReadsRelease(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "sokbo.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.releaseEvery = 1 << 62
+	const n = 3000 // ≈ 25 MB of articles
+	fillRandom(t, db, n)
+	if err := db.release(); err != nil {
+		t.Fatal(err)
+	}
+	db.releaseEvery = 2 << 20
+	base := rssFile(t)
+	ctx := context.Background()
+	for off := 0; off < n; off += 500 {
+		if _, err := db.Latest(ctx, "", off, 500); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Arrived(ctx, 1, n); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if _, err := db.Get(ctx, fmt.Sprintf("a-%08x", uint32(i)*2654435761)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Reading maps all n articles (and the indexes, and code pages of
+	// the test binary run for the first time): half of them must have
+	// been released.
+	if grown, limit := rssFile(t)-base, int64(n*8<<10/2); grown > limit {
+		t.Errorf("RssFile grew by %d MB reading every article three ways; want under %d MB", grown>>20, limit>>20)
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -81,9 +82,11 @@ type DB struct {
 	writerDone chan struct{}
 	mu         sync.RWMutex // guards closed against sends on ops
 	closed     bool
-	// releaseEvery is how many bytes of pages the writer commits between
-	// two releases of the mapped file (see release).
+	// releaseEvery is how many bytes of the mapped file are read or
+	// written between two releases of it (see release); mappedBytes
+	// counts them.
 	releaseEvery int64
+	mappedBytes  atomic.Int64
 }
 
 // Open opens the store at path, creating the file (mode 0600), its parent
@@ -162,11 +165,14 @@ func (db *DB) Get(ctx context.Context, id string) (*feed.Article, error) {
 		return nil, err
 	}
 	var a *feed.Article
+	var read int
+	defer func() { db.mapped(int64(read)) }()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketItems).Get([]byte(id))
 		if v == nil {
 			return feed.ErrNotFound
 		}
+		read = len(v)
 		a = new(feed.Article)
 		if err := json.Unmarshal(v, a); err != nil {
 			return fmt.Errorf("decode: %w", err)
@@ -198,6 +204,8 @@ func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([
 	if limit == 0 {
 		return out, nil
 	}
+	var read int
+	defer func() { db.mapped(int64(read)) }()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		var index *bolt.Bucket
 		if category == "" {
@@ -227,6 +235,7 @@ func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([
 			if v == nil {
 				return fmt.Errorf("index entry %x: no article %q", k, id)
 			}
+			read += len(v)
 			a, err := db.decoded.decode(id, v)
 			if err != nil {
 				return fmt.Errorf("decode article %q: %w", id, err)
@@ -265,6 +274,8 @@ func (db *DB) Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, er
 		return nil, err
 	}
 	var out []*feed.Article
+	var read int
+	defer func() { db.mapped(int64(read)) }()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		items := tx.Bucket(bucketItems)
 		c := tx.Bucket(bucketSeq).Cursor()
@@ -274,6 +285,7 @@ func (db *DB) Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, er
 			if raw == nil {
 				return fmt.Errorf("arrival index %x: no article %q", k, v)
 			}
+			read += len(raw)
 			a, err := db.decoded.decode(v, raw)
 			if err != nil {
 				return fmt.Errorf("decode article %q: %w", v, err)

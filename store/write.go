@@ -21,9 +21,22 @@ var ErrClosed = errors.New("store closed")
 const maxBatch = 256
 
 // releaseEvery is the default of DB.releaseEvery. A bulk import reads and
-// rewrites pages all over the file; without the release they would all
-// stay mapped, and count in the process's RSS, until bbolt next remaps.
+// rewrites pages all over the file, and a reader walking the archives
+// reads them all; without the release they would stay mapped, and count
+// in the process's RSS, until bbolt next remaps.
 const releaseEvery = 32 << 20
+
+// mapped counts n bytes of the file read or written through the mapping,
+// and releases the mapping when releaseEvery have been since the last
+// time. It must not be called inside a transaction: release opens one.
+func (db *DB) mapped(n int64) {
+	if n <= 0 || db.mappedBytes.Add(n) < db.releaseEvery {
+		return
+	}
+	db.mappedBytes.Store(0)
+	// Failing to release costs memory, never data: go on.
+	_ = db.release()
+}
 
 // op is one write waiting for the writer goroutine.
 type op struct {
@@ -106,7 +119,6 @@ func (db *DB) submit(o *op) result {
 func (db *DB) writer() {
 	defer close(db.writerDone)
 	batch := make([]*op, 0, maxBatch)
-	var written int64 // bytes of pages committed since the last release
 	for o := range db.ops {
 		batch = append(batch[:0], o)
 	drain:
@@ -121,12 +133,7 @@ func (db *DB) writer() {
 				break drain
 			}
 		}
-		written += db.commit(batch)
-		if written >= db.releaseEvery {
-			written = 0
-			// Failing to release costs memory, never data: go on.
-			_ = db.release()
-		}
+		db.mapped(db.commit(batch))
 	}
 }
 
