@@ -89,7 +89,7 @@ func TestRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	db.releaseEvery = 1 << 62 // only the explicit release below
+	db.releaseEvery.Store(1 << 62) // only the explicit release below
 	const n = 3000
 	fillRandom(t, db, n)
 
@@ -132,7 +132,7 @@ func TestWriterReleases(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	db.releaseEvery = 2 << 20
+	db.releaseEvery.Store(2 << 20)
 	base := rssFile(t)
 	const n = 3000 // ≈ 25 MB of articles
 	fillRandom(t, db, n)
@@ -150,13 +150,13 @@ func TestReadsRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	db.releaseEvery = 1 << 62
+	db.releaseEvery.Store(1 << 62)
 	const n = 3000 // ≈ 25 MB of articles
 	fillRandom(t, db, n)
 	if err := db.release(); err != nil {
 		t.Fatal(err)
 	}
-	db.releaseEvery = 2 << 20
+	db.releaseEvery.Store(2 << 20)
 	base := rssFile(t)
 	ctx := context.Background()
 	for off := 0; off < n; off += 500 {

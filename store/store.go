@@ -85,7 +85,7 @@ type DB struct {
 	// releaseEvery is how many bytes of the mapped file are read or
 	// written between two releases of it (see release); mappedBytes
 	// counts them.
-	releaseEvery int64
+	releaseEvery atomic.Int64
 	mappedBytes  atomic.Int64
 }
 
@@ -137,7 +137,8 @@ func Open(path string, opt Options) (*DB, error) {
 	if keep <= 0 {
 		keep = 7 * 24 * time.Hour
 	}
-	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512), ops: make(chan *op), writerDone: make(chan struct{}), releaseEvery: releaseEvery}
+	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512), ops: make(chan *op), writerDone: make(chan struct{})}
+	db.releaseEvery.Store(releaseEvery)
 	go db.writer()
 	return db, nil
 }

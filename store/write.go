@@ -30,7 +30,7 @@ const releaseEvery = 32 << 20
 // and releases the mapping when releaseEvery have been since the last
 // time. It must not be called inside a transaction: release opens one.
 func (db *DB) mapped(n int64) {
-	if n <= 0 || db.mappedBytes.Add(n) < db.releaseEvery {
+	if n <= 0 || db.mappedBytes.Add(n) < db.releaseEvery.Load() {
 		return
 	}
 	db.mappedBytes.Store(0)
