@@ -75,7 +75,7 @@ func defaultConfig() config {
 	c.Summary.Highlights = &n
 	c.Ingest.MaxBody = 1 << 20
 	c.Shutdown.Grace = 10 * time.Second
-	c.Memory.Limit = 96 << 20
+	c.Memory.Limit = 128 << 20
 	return c
 }
 

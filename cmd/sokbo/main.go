@@ -242,14 +242,16 @@ func ensureToken(dbPath string) (path string, generated bool, err error) {
 // is small and bounded (the caches have byte budgets), while each post
 // allocates several times its size; with the default, a burst of posts
 // spends a large share of the CPU collecting a heap of a few megabytes. So
-// the heap may grow to 9× the live data (GOGC=800), and the soft limit
-// makes the collector work harder as the process nears it. GOGC and
-// GOMEMLIMIT in the environment keep their usual meaning and win.
+// the heap may grow to 3× the live data (GOGC=200), and the soft limit
+// makes the collector work harder as the process nears it; the limit needs
+// room above the live heap of a busy server (≈ 50–90 MB with full caches),
+// or collections follow each other. GOGC and GOMEMLIMIT in the environment
+// keep their usual meaning and win.
 func tuneGC(limit int64, getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(limit)
 		if getenv("GOGC") == "" {
-			debug.SetGCPercent(800)
+			debug.SetGCPercent(200)
 		}
 	}
 }

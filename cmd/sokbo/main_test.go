@@ -322,7 +322,7 @@ func TestTokenNotPrinted(t *testing.T) {
 }
 
 // TestTuneGC: the configured memory budget applies unless GOMEMLIMIT is
-// set, and GOGC goes to 800 only when neither variable is set.
+// set, and GOGC goes to 200 only when neither variable is set.
 func TestTuneGC(t *testing.T) {
 	limit, gogc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetMemoryLimit(limit); debug.SetGCPercent(gogc) })
@@ -330,7 +330,7 @@ func TestTuneGC(t *testing.T) {
 		env               map[string]string
 		wantLimit, wantGC int64
 	}{
-		{map[string]string{}, 64 << 20, 800},
+		{map[string]string{}, 64 << 20, 200},
 		{map[string]string{"GOGC": "50"}, 64 << 20, 100},
 		{map[string]string{"GOMEMLIMIT": "1GiB"}, math.MaxInt64, 100},
 	} {
