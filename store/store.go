@@ -106,7 +106,10 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly})
+	// The hashmap freelist finds runs of free pages without scanning the
+	// list: an article is a run of overflow pages, and a store of a
+	// hundred thousand of them frees and reuses pages all over its file.
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
