@@ -152,13 +152,15 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 }
 
 // readBody reads a request body, into a buffer of the announced length
-// when there is one (io.ReadAll would grow its buffer several times).
+// when there is one, up to 256 KiB (io.ReadAll would grow its buffer
+// several times).
 func readBody(r io.Reader, length int64) ([]byte, error) {
 	if length <= 0 {
 		return io.ReadAll(r)
 	}
-	// ReadFrom wants MinRead bytes free before each read, the last (EOF) too.
-	buf := bytes.NewBuffer(make([]byte, 0, length+bytes.MinRead))
+	// ReadFrom wants MinRead bytes free before each read, the last (EOF)
+	// too. A large announced length is not allocated before it arrives.
+	buf := bytes.NewBuffer(make([]byte, 0, min(length, 256<<10)+bytes.MinRead))
 	_, err := buf.ReadFrom(r)
 	return buf.Bytes(), err
 }

@@ -198,7 +198,7 @@ func negotiate(accept string) string {
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
 			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
 				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-				if err != nil || f < 0 || f > 1 {
+				if err != nil || !(f >= 0 && f <= 1) { // NaN too
 					f = 0
 				}
 				v = f

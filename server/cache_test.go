@@ -169,6 +169,7 @@ func TestNegotiate(t *testing.T) {
 		"Br;q=0.4, X-GZIP;q=0.3":      "br",
 		"*;q=0, identity":             "",
 		"gzip;q=0, *":                 "br",
+		"br;q=NaN, gzip;q=0.5":        "gzip",
 	} {
 		r := e.do("GET", "/feed.rss", nil, "Accept-Encoding", ae)
 		if got := r.Header.Get("Content-Encoding"); got != want {

@@ -15,19 +15,25 @@ import (
 // update is never hidden; the articles it returns are shared and must not
 // be modified.
 type decodeCache struct {
-	mu   sync.Mutex
-	seed maphash.Seed
-	max  int
-	m    map[string]decodedArticle
+	mu       sync.Mutex
+	seed     maphash.Seed
+	max      int   // entries
+	maxBytes int64 // stored bytes of the entries
+	bytes    int64
+	m        map[string]decodedArticle
 }
 
 type decodedArticle struct {
-	sum uint64
-	a   *feed.Article
+	sum  uint64
+	size int64 // of the stored form: what the decoded article weighs, roughly
+	a    *feed.Article
 }
 
-func newDecodeCache(max int) *decodeCache {
-	return &decodeCache{seed: maphash.MakeSeed(), max: max, m: make(map[string]decodedArticle, max)}
+// newDecodeCache keeps at most max articles and maxBytes of their stored
+// forms: a count alone would let 512 articles of a megabyte each hold half
+// a gigabyte.
+func newDecodeCache(max int, maxBytes int64) *decodeCache {
+	return &decodeCache{seed: maphash.MakeSeed(), max: max, maxBytes: maxBytes, m: make(map[string]decodedArticle, max)}
 }
 
 // decode returns the article stored as raw under id.
@@ -43,17 +49,30 @@ func (c *decodeCache) decode(id, raw []byte) (*feed.Article, error) {
 	if err := json.Unmarshal(raw, a); err != nil {
 		return nil, err
 	}
+	size := int64(len(raw))
+	if size > c.maxBytes/8 {
+		return a, nil // too big to keep
+	}
 	c.mu.Lock()
-	if len(c.m) >= c.max {
-		n := c.max / 4 // evict a quarter, in map (random) order
-		for k := range c.m {
-			if n--; n < 0 {
+	if old, ok := c.m[string(id)]; ok {
+		c.bytes -= old.size
+		delete(c.m, string(id))
+	}
+	if len(c.m) >= c.max || c.bytes+size > c.maxBytes {
+		// Evict a quarter of the entries, in map (random) order, and
+		// more while the bytes are over the budget.
+		n := len(c.m) / 4
+		for k, e := range c.m {
+			if n <= 0 && c.bytes+size <= c.maxBytes {
 				break
 			}
+			n--
+			c.bytes -= e.size
 			delete(c.m, k)
 		}
 	}
-	c.m[string(id)] = decodedArticle{sum, a}
+	c.m[string(id)] = decodedArticle{sum, size, a}
+	c.bytes += size
 	c.mu.Unlock()
 	return a, nil
 }

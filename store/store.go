@@ -140,7 +140,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if keep <= 0 {
 		keep = 7 * 24 * time.Hour
 	}
-	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512), ops: make(chan *op), writerDone: make(chan struct{})}
+	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512, 16<<20), ops: make(chan *op), writerDone: make(chan struct{})}
 	db.releaseEvery.Store(releaseEvery)
 	go db.writer()
 	return db, nil

@@ -30,10 +30,15 @@ const releaseEvery = 32 << 20
 // and releases the mapping when releaseEvery have been since the last
 // time. It must not be called inside a transaction: release opens one.
 func (db *DB) mapped(n int64) {
-	if n <= 0 || db.mappedBytes.Add(n) < db.releaseEvery.Load() {
+	every := db.releaseEvery.Load()
+	if n <= 0 || db.mappedBytes.Add(n) < every {
 		return
 	}
-	db.mappedBytes.Store(0)
+	// Of the callers that crossed the threshold together, the one that
+	// takes the count releases.
+	if db.mappedBytes.Swap(0) < every {
+		return
+	}
 	// Failing to release costs memory, never data: go on.
 	_ = db.release()
 }
@@ -170,7 +175,9 @@ func (db *DB) commit(batch []*op) (written int64) {
 			results[0] = result{err: err}
 		} else {
 			for i, o := range batch {
-				results[i] = db.applyAlone(o)
+				var n int64
+				results[i], n = db.applyAlone(o)
+				written += n
 			}
 		}
 	}
@@ -180,9 +187,12 @@ func (db *DB) commit(batch []*op) (written int64) {
 	return written
 }
 
-func (db *DB) applyAlone(o *op) result {
-	var r result
+func (db *DB) applyAlone(o *op) (r result, written int64) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		tx.OnCommit(func() {
+			st := tx.Stats()
+			written = st.GetPageAlloc()
+		})
 		r = db.apply(tx, o)
 		if r.err == nil && !r.wrote {
 			return errNoWrites
@@ -190,9 +200,9 @@ func (db *DB) applyAlone(o *op) result {
 		return r.err
 	})
 	if err != nil && !errors.Is(err, errNoWrites) {
-		return result{err: err}
+		return result{err: err}, written
 	}
-	return r
+	return r, written
 }
 
 func (db *DB) apply(tx *bolt.Tx, o *op) result {

@@ -143,8 +143,8 @@ func (c *config) check() error {
 	if c.Summary.Highlights != nil && *c.Summary.Highlights < 0 {
 		return fmt.Errorf("config summary.highlights: must not be negative")
 	}
-	if c.Memory.Limit < 16<<20 {
-		return fmt.Errorf("config memory.limit: %d bytes is under the 16 MiB the service needs", c.Memory.Limit)
+	if c.Memory.Limit != 0 && c.Memory.Limit < 64<<20 {
+		return fmt.Errorf("config memory.limit: %d bytes is under the 64 MiB the caches and a few posts need (0: no limit)", c.Memory.Limit)
 	}
 	if c.Ingest.MaxBody < 1 {
 		return fmt.Errorf("config ingest.max_body: must be positive")

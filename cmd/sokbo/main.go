@@ -245,13 +245,13 @@ func ensureToken(dbPath string) (path string, generated bool, err error) {
 // the heap may grow to 3× the live data (GOGC=200), and the soft limit
 // makes the collector work harder as the process nears it; the limit needs
 // room above the live heap of a busy server (≈ 50–90 MB with full caches),
-// or collections follow each other. GOGC and GOMEMLIMIT in the environment
-// keep their usual meaning and win.
+// or collections follow each other. A limit of 0 leaves Go's defaults. With
+// GOGC or GOMEMLIMIT in the environment the runtime does as they say, and
+// the configuration is not applied.
 func tuneGC(limit int64, getenv func(string) string) {
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(limit)
-		if getenv("GOGC") == "" {
-			debug.SetGCPercent(200)
-		}
+	if limit == 0 || getenv("GOMEMLIMIT") != "" || getenv("GOGC") != "" {
+		return
 	}
+	debug.SetMemoryLimit(limit)
+	debug.SetGCPercent(200)
 }

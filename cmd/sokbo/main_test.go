@@ -322,7 +322,8 @@ func TestTokenNotPrinted(t *testing.T) {
 }
 
 // TestTuneGC: the configured memory budget applies unless GOMEMLIMIT is
-// set, and GOGC goes to 200 only when neither variable is set.
+// set, GOGC goes to 200 with it, and either variable in the environment (or
+// a limit of 0) leaves the runtime as it is.
 func TestTuneGC(t *testing.T) {
 	limit, gogc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetMemoryLimit(limit); debug.SetGCPercent(gogc) })
@@ -331,12 +332,17 @@ func TestTuneGC(t *testing.T) {
 		wantLimit, wantGC int64
 	}{
 		{map[string]string{}, 64 << 20, 200},
-		{map[string]string{"GOGC": "50"}, 64 << 20, 100},
+		{map[string]string{"GOGC": "off"}, math.MaxInt64, 100},
 		{map[string]string{"GOMEMLIMIT": "1GiB"}, math.MaxInt64, 100},
+		{map[string]string{"zero": "limit 0"}, math.MaxInt64, 100},
 	} {
 		debug.SetMemoryLimit(math.MaxInt64)
 		debug.SetGCPercent(100)
-		tuneGC(64<<20, func(k string) string { return tc.env[k] })
+		limit := int64(64 << 20)
+		if tc.env["zero"] != "" {
+			limit = 0
+		}
+		tuneGC(limit, func(k string) string { return tc.env[k] })
 		if got := debug.SetMemoryLimit(-1); got != tc.wantLimit {
 			t.Errorf("%v: memory limit %d, want %d", tc.env, got, tc.wantLimit)
 		}
