@@ -153,10 +153,7 @@ var errNoWrites = errors.New("no writes")
 func (db *DB) commit(batch []*op) (written int64) {
 	results := make([]result, len(batch))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		tx.OnCommit(func() {
-			st := tx.Stats()
-			written = st.GetPageAlloc()
-		})
+		countWritten(tx, &written)
 		wrote := false
 		for i, o := range batch {
 			results[i] = db.apply(tx, o)
@@ -187,12 +184,18 @@ func (db *DB) commit(batch []*op) (written int64) {
 	return written
 }
 
+// countWritten sets *n, once tx has committed, to the bytes of pages it
+// wrote.
+func countWritten(tx *bolt.Tx, n *int64) {
+	tx.OnCommit(func() {
+		st := tx.Stats()
+		*n = st.GetPageAlloc()
+	})
+}
+
 func (db *DB) applyAlone(o *op) (r result, written int64) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		tx.OnCommit(func() {
-			st := tx.Stats()
-			written = st.GetPageAlloc()
-		})
+		countWritten(tx, &written)
 		r = db.apply(tx, o)
 		if r.err == nil && !r.wrote {
 			return errNoWrites
