@@ -122,6 +122,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		Now:      s.cfg.Now,
 		FileName: fileName(r),
 		Format:   bodyFormat(r.Header.Get("Content-Type")),
+		Styles:   s.styles,
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sokbo/feed"
+	"sokbo/feed/ingest"
 )
 
 // Store is what the server needs of storage. store.DB implements it.
@@ -87,6 +88,8 @@ type Server struct {
 	clients []*client
 	// Cache-Control values, computed once.
 	ccFeed, ccArchive string
+	// styles remembers the sanitized inline styles across posts.
+	styles *ingest.StyleCache
 }
 
 // New returns a server over st. Zero settings in cfg get their defaults.
@@ -144,7 +147,8 @@ func New(cfg Config, st Store) *Server {
 		u.Path += "/"
 		cfg.BaseURL = &u
 	}
-	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.CacheBytes, cfg.Now)}
+	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.CacheBytes, cfg.Now),
+		styles: new(ingest.StyleCache)}
 	s.ccFeed = fmt.Sprintf("public, max-age=%d", int(cfg.MaxAge.Seconds()))
 	if cfg.StaleWhileRevalidate > 0 {
 		s.ccFeed += fmt.Sprintf(", stale-while-revalidate=%d", int(cfg.StaleWhileRevalidate.Seconds()))

@@ -6,15 +6,25 @@ import (
 	"sokbo/feed/ingest"
 )
 
+// BenchmarkParseSeed reads the seed article, as the server does: with a
+// style cache shared by the posts ("cached"), and without one.
 func BenchmarkParseSeed(b *testing.B) {
-	doc := seed(b)
-	opt := options(b)
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ingest.Parse(doc, opt); err != nil {
-			b.Fatal(err)
-		}
+	for _, bc := range []struct {
+		name   string
+		styles *ingest.StyleCache
+	}{{"cached", new(ingest.StyleCache)}, {"uncached", nil}} {
+		b.Run(bc.name, func(b *testing.B) {
+			doc := seed(b)
+			opt := options(b)
+			opt.Styles = bc.styles
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ingest.Parse(doc, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

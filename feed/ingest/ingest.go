@@ -52,6 +52,10 @@ type Options struct {
 	// through Markdown, so an all-HTML body comes out unchanged even where
 	// CommonMark would read an indented line as code.
 	Format string
+	// Styles, if not nil, remembers across calls what the sanitizer keeps
+	// of each inline style, which saves most of its work on the next
+	// article that repeats them.
+	Styles *StyleCache
 }
 
 // Parse reads one posted document and returns the article it describes.
@@ -124,7 +128,7 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
 	// Absolute links make the rendering a little longer than the input.
-	content, err := sanitize(root, base, len(rendered)+len(rendered)/8)
+	content, err := sanitize(root, base, len(rendered)+len(rendered)/8, opt.Styles)
 	if err != nil {
 		return nil, err
 	}
