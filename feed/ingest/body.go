@@ -203,41 +203,42 @@ var styleRE = func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)^` + decl + `(?:; ` + decl + `)*$`)
 }()
 
-// sanitizeStyles replaces the style attributes of text elements in the
-// tree by what stylePolicy keeps of them (or removes them), checking each
-// distinct value once per article, and once per process with a shared
-// cache. Styles elsewhere are left to the policy, which drops them.
-func sanitizeStyles(doc *goquery.Document, shared *StyleCache) {
-	var seen map[string]string
-	doc.Find("[style]").Each(func(_ int, s *goquery.Selection) {
-		n := s.Get(0)
-		if !textElement[n.Data] {
-			return
+// styler replaces the style attributes of text elements by what
+// stylePolicy keeps of them (or removes them), checking each distinct
+// value once per article, and once per process with a shared cache.
+// Styles elsewhere are left to the policy, which drops them.
+type styler struct {
+	shared *StyleCache
+	seen   map[string]string
+}
+
+func (st *styler) node(n *html.Node) {
+	if !textElement[n.Data] {
+		return
+	}
+	for i := 0; i < len(n.Attr); i++ {
+		a := &n.Attr[i]
+		if a.Namespace != "" || a.Key != "style" {
+			continue
 		}
-		for i := 0; i < len(n.Attr); i++ {
-			a := &n.Attr[i]
-			if a.Namespace != "" || a.Key != "style" {
-				continue
+		clean, ok := st.seen[a.Val]
+		if !ok {
+			if clean, ok = st.shared.get(a.Val); !ok {
+				clean = sanitizeStyle(a.Val)
+				st.shared.put(a.Val, clean)
 			}
-			clean, ok := seen[a.Val]
-			if !ok {
-				if clean, ok = shared.get(a.Val); !ok {
-					clean = sanitizeStyle(a.Val)
-					shared.put(a.Val, clean)
-				}
-				if seen == nil {
-					seen = make(map[string]string, 4)
-				}
-				seen[a.Val] = clean
+			if st.seen == nil {
+				st.seen = make(map[string]string, 4)
 			}
-			if clean == "" {
-				n.Attr = append(n.Attr[:i], n.Attr[i+1:]...)
-				i--
-				continue
-			}
-			a.Val = clean
+			st.seen[a.Val] = clean
 		}
-	})
+		if clean == "" {
+			n.Attr = append(n.Attr[:i], n.Attr[i+1:]...)
+			i--
+			continue
+		}
+		a.Val = clean
+	}
 }
 
 // StyleCache remembers, across articles, what the sanitizer keeps of
@@ -308,16 +309,17 @@ func isCSSColor(v string) bool {
 
 // sanitize makes the links of the parsed body absolute, checks its
 // styles (remembered in styles, if not nil), renders it and sanitizes the
-// result; size is the expected length of the rendering. Links are resolved on the tree the highlights were
-// read from, so the body is parsed once; the sanitizer then drops whatever
-// scheme it does not allow (javascript:, data:).
-func sanitize(root *html.Node, base *url.URL, size int, styles *StyleCache) (string, error) {
-	doc := goquery.NewDocumentFromNode(root)
-	sanitizeStyles(doc, styles)
-	doc.Find("[href], [src], [srcset], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
+// result; size is the expected length of the rendering. Links are
+// resolved on the tree the highlights were read from, so the body is
+// parsed once; the sanitizer then drops whatever scheme it does not allow
+// (javascript:, data:).
+func sanitize(root *html.Node, links linkBase, size int, styles *StyleCache) (string, error) {
+	st := styler{shared: styles}
+	goquery.NewDocumentFromNode(root).Find("[style], [href], [src], [srcset], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
+		st.node(s.Get(0))
 		for _, attr := range []string{"href", "src", "cite", "poster"} {
 			if v, ok := s.Attr(attr); ok {
-				if abs, keep := absolute(base, v); keep {
+				if abs, keep := links.absolute(v); keep {
 					s.SetAttr(attr, abs)
 				} else {
 					s.RemoveAttr(attr)
@@ -325,7 +327,7 @@ func sanitize(root *html.Node, base *url.URL, size int, styles *StyleCache) (str
 			}
 		}
 		if v, ok := s.Attr("srcset"); ok {
-			s.SetAttr("srcset", absoluteSrcset(base, v))
+			s.SetAttr("srcset", links.absoluteSrcset(v))
 		}
 	})
 	rendered, err := renderChildren(root, size)
@@ -354,10 +356,21 @@ func clean(p *bluemonday.Policy, rendered string) string {
 	return stripForbidden(strings.TrimSpace(out))
 }
 
-// absolute resolves a link or source against the site; keep is false for
-// a value that cannot be used. Fragment-only links (#notes) stay as they
-// are: they point into the article wherever it is shown.
-func absolute(base *url.URL, v string) (abs string, keep bool) {
+// linkBase is what the links of an article's body are relative to: the
+// site, and the article's own page when it has a url.
+type linkBase struct {
+	site *url.URL
+	page *url.URL // nil: the article has no url of its own
+}
+
+// absolute resolves a link or source; keep is false for a value that
+// cannot be used. A site path (/assets/x.jpg) is under the site's base
+// path, as Jekyll writes them; a document-relative one (photo.jpg, ../x)
+// is relative to the article's page when it has a url, as a browser
+// showing that page reads it, else to the site. Fragment-only links
+// (#notes) stay as they are: they point into the article wherever it is
+// shown.
+func (lb linkBase) absolute(v string) (abs string, keep bool) {
 	v = strings.TrimSpace(v)
 	if v == "" || strings.HasPrefix(v, "#") {
 		return v, true
@@ -369,19 +382,22 @@ func absolute(base *url.URL, v string) (abs string, keep bool) {
 	if u.Scheme != "" {
 		return v, true // the sanitizer keeps only http, https and mailto
 	}
-	abs, err = siteURL(base, v)
+	if lb.page != nil && !strings.HasPrefix(v, "/") {
+		return lb.page.ResolveReference(u).String(), true
+	}
+	abs, err = siteURL(lb.site, v)
 	return abs, err == nil
 }
 
 // absoluteSrcset resolves each URL of a srcset ("a.jpg 1x, b.jpg 2x").
-func absoluteSrcset(base *url.URL, v string) string {
+func (lb linkBase) absoluteSrcset(v string) string {
 	parts := strings.Split(v, ",")
 	for i, p := range parts {
 		f := strings.Fields(p)
 		if len(f) == 0 {
 			continue
 		}
-		if abs, ok := absolute(base, f[0]); ok {
+		if abs, ok := lb.absolute(f[0]); ok {
 			f[0] = abs
 		}
 		parts[i] = strings.Join(f, " ")

@@ -128,7 +128,11 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
 	// Absolute links make the rendering a little longer than the input.
-	content, err := sanitize(root, base, len(rendered)+len(rendered)/8, opt.Styles)
+	links := linkBase{site: base}
+	if a.URL != "" {
+		links.page, _ = url.Parse(a.URL) // checked by siteURL
+	}
+	content, err := sanitize(root, links, len(rendered)+len(rendered)/8, opt.Styles)
 	if err != nil {
 		return nil, err
 	}

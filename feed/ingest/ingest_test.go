@@ -593,3 +593,33 @@ func TestNFC(t *testing.T) {
 		t.Errorf("categories = %q, want [경제]", a.Categories)
 	}
 }
+
+// TestParseRelativeLinks: document-relative links are relative to the
+// article's own page when it has a url, site paths to the site.
+func TestParseRelativeLinks(t *testing.T) {
+	body := "<p><img src=\"photo.jpg\" alt=\"p\"> <a href=\"../list?p=2\">list</a> <a href=\"/about\">about</a>" +
+		" <a href=\"#notes\">notes</a></p>"
+	for _, tc := range []struct {
+		name, fm string
+		want     []string
+	}{
+		{"no url", "title: T", []string{
+			`src="https://news.example.com/photo.jpg"`, `href="https://news.example.com/list?p=2"`,
+			`href="https://news.example.com/about"`, `href="#notes"`}},
+		{"own url elsewhere", "title: T\nurl: https://other.example.org/2026/ferry/", []string{
+			`src="https://other.example.org/2026/ferry/photo.jpg"`, `href="https://other.example.org/2026/list?p=2"`,
+			`href="https://news.example.com/about"`, `href="#notes"`}},
+		{"permalink on the site", "title: T\npermalink: /2026/11/ferry/", []string{
+			`src="https://news.example.com/2026/11/ferry/photo.jpg"`, `href="https://news.example.com/2026/11/list?p=2"`,
+			`href="https://news.example.com/about"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := parse(t, "---\n"+tc.fm+"\nformat: html\n---\n"+body)
+			for _, w := range tc.want {
+				if !strings.Contains(a.ContentHTML, w) {
+					t.Errorf("content lacks %s:\n%s", w, a.ContentHTML)
+				}
+			}
+		})
+	}
+}

@@ -36,7 +36,7 @@ func checkStyles(t *testing.T, style string, styles *StyleCache) {
 	t.Helper()
 	body := styleBody(style)
 	base, _ := url.Parse("https://news.example.com/")
-	got, err := sanitize(parseHTML(body), base, 0, styles)
+	got, err := sanitize(parseHTML(body), linkBase{site: base}, 0, styles)
 	if err != nil {
 		t.Fatal(err)
 	}
