@@ -229,14 +229,9 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 // tombstone returns the recently deleted article with the given id (as
 // far as its tombstone tells: id and categories), or nil.
 func (s *Server) tombstone(ctx context.Context, id string) (*feed.Article, error) {
-	deleted, err := s.store.Deleted(ctx, "", s.cfg.Now().Add(-s.cfg.KeepDeleted))
-	if err != nil {
+	t, err := s.store.Tombstone(ctx, id)
+	if err != nil || t == nil || t.When.Before(s.cfg.Now().Add(-s.cfg.KeepDeleted)) {
 		return nil, err
 	}
-	for _, d := range deleted {
-		if d.ID == id {
-			return &feed.Article{ID: d.ID, Categories: d.Categories}, nil
-		}
-	}
-	return nil, nil
+	return &feed.Article{ID: t.ID, Categories: t.Categories}, nil
 }

@@ -30,6 +30,8 @@ type Store interface {
 	Backup(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
 	// Deleted lists the tombstones of articles deleted since a time.
 	Deleted(ctx context.Context, category string, since time.Time) ([]feed.Tombstone, error)
+	// Tombstone returns the tombstone of an article, or nil.
+	Tombstone(ctx context.Context, id string) (*feed.Tombstone, error)
 	Get(ctx context.Context, id string) (*feed.Article, error)
 	// Delete removes an article and returns it.
 	Delete(ctx context.Context, id string) (*feed.Article, error)

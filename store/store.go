@@ -44,6 +44,10 @@ var (
 	// deleted holds a tombstone per deleted article: timeKey(when) ‖ id →
 	// JSON of feed.Tombstone.
 	bucketDeleted = []byte("deleted")
+	// deletedIDs finds an article's tombstone: id → its key in deleted.
+	// Stores written before it existed get it filled when opened for
+	// writing.
+	bucketDeletedIDs = []byte("deleted-ids")
 )
 
 // defaultTimeout bounds the wait for the file lock when Options.Timeout is
@@ -129,7 +133,19 @@ func Open(path string, opt Options) (*DB, error) {
 					return fmt.Errorf("create bucket %q: %w", name, err)
 				}
 			}
-			return nil
+			if tx.Bucket(bucketDeletedIDs) != nil {
+				return nil
+			}
+			ids, err := tx.CreateBucket(bucketDeletedIDs)
+			if err != nil {
+				return fmt.Errorf("create bucket %q: %w", bucketDeletedIDs, err)
+			}
+			return tx.Bucket(bucketDeleted).ForEach(func(k, _ []byte) error {
+				if len(k) <= 8 {
+					return nil // Check reports it
+				}
+				return ids.Put(k[8:], bytes.Clone(k))
+			})
 		})
 	}
 	if err != nil {
@@ -336,6 +352,43 @@ func (db *DB) Deleted(ctx context.Context, category string, since time.Time) ([]
 	return out, nil
 }
 
+// Tombstone returns the tombstone of the article with the given id, or
+// nil when it has none.
+func (db *DB) Tombstone(ctx context.Context, id string) (*feed.Tombstone, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var t *feed.Tombstone
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		deleted := tx.Bucket(bucketDeleted)
+		var v []byte
+		if ids := tx.Bucket(bucketDeletedIDs); ids != nil {
+			if k := ids.Get([]byte(id)); k != nil {
+				v = deleted.Get(k)
+			}
+		} else { // a store from before the index, opened read-only
+			c := deleted.Cursor()
+			for k, w := c.First(); k != nil; k, w = c.Next() {
+				if len(k) > 8 && string(k[8:]) == id {
+					v = w
+				}
+			}
+		}
+		if v == nil {
+			return nil
+		}
+		t = new(feed.Tombstone)
+		if err := json.Unmarshal(v, t); err != nil {
+			return fmt.Errorf("decode tombstone: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tombstone %q: %w", id, err)
+	}
+	return t, nil
+}
+
 // Check verifies the store's consistency: every index entry points to an
 // existing article whose Published and categories put it there, and every
 // article is in all its indexes. It returns one line per problem, none
@@ -419,6 +472,7 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return err
 		}
+		deletedIDs := tx.Bucket(bucketDeletedIDs)
 		err = tx.Bucket(bucketDeleted).ForEach(func(k, v []byte) error {
 			var t feed.Tombstone
 			switch err := json.Unmarshal(v, &t); {
@@ -426,11 +480,24 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 				report("deleted: tombstone %x: cannot decode: %v", k, err)
 			case items.Get([]byte(t.ID)) != nil:
 				report("deleted: tombstone for article %q, which exists", t.ID)
+			case deletedIDs != nil && !bytes.Equal(deletedIDs.Get([]byte(t.ID)), k):
+				report("deleted: tombstone %x of article %q is not in the id index", k, t.ID)
 			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		if deletedIDs != nil {
+			err = deletedIDs.ForEach(func(id, k []byte) error {
+				if v := tx.Bucket(bucketDeleted).Get(k); v == nil || len(k) <= 8 || string(k[8:]) != string(id) {
+					report("deleted: id index entry %q points to no tombstone of it", id)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
 		}
 		for seq, id := range wantSeq {
 			report("arrival index: missing entry %d for article %q", seq, id)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -572,6 +573,13 @@ func TestCheck(t *testing.T) {
 		{"missing arrival entry", func(tx *bolt.Tx) error {
 			return tx.Bucket([]byte("seq")).Delete([]byte{0, 0, 0, 0, 0, 0, 0, 1})
 		}, []string{`arrival index: missing entry 1 for article "a"`}},
+		{"tombstone id index entry without tombstone", func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("deleted-ids")).Put([]byte("ghost"), indexKey(t0, "ghost"))
+		}, []string{`deleted: id index entry "ghost" points to no tombstone of it`}},
+		{"tombstone missing from the id index", func(tx *bolt.Tx) error {
+			v := []byte(`{"id":"ghost","guid":"tag:example.org,2024:ghost","when":"2024-01-01T00:00:00Z"}`)
+			return tx.Bucket([]byte("deleted")).Put(indexKey(t0, "ghost"), v)
+		}, []string{`of article "ghost" is not in the id index`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1016,10 +1024,93 @@ func TestTombstones(t *testing.T) {
 	if got, _ := db.Deleted(ctx, "", time.Time{}); len(got) != 1 || got[0].ID != "b" {
 		t.Errorf("after pruning: %+v", got)
 	}
+	if ts, err := db.Tombstone(ctx, "a"); err != nil || ts != nil {
+		t.Errorf("Tombstone(a) after pruning = %+v, %v", ts, err)
+	}
+	if ts, err := db.Tombstone(ctx, "b"); err != nil || ts == nil || ts.ID != "b" || !slices.Equal(ts.Categories, []string{"Sports"}) {
+		t.Errorf("Tombstone(b) = %+v, %v", ts, err)
+	}
+	mustCheck(t, db)
 	// Re-creating an article removes its tombstone.
 	put(t, db, article("b", t0, "Sports"))
 	if got, _ := db.Deleted(ctx, "", time.Time{}); len(got) != 0 {
 		t.Errorf("tombstone kept for a re-created article: %+v", got)
+	}
+	if ts, err := db.Tombstone(ctx, "b"); err != nil || ts != nil {
+		t.Errorf("Tombstone(b) after re-creating = %+v, %v", ts, err)
+	}
+	mustCheck(t, db)
+	// Deleted twice: one tombstone, the newer.
+	c.Set(t0.Add(3 * time.Hour))
+	if _, err := db.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	put(t, db, article("b", t0, "Sports"))
+	c.Set(t0.Add(3*time.Hour + time.Minute))
+	if _, err := db.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Deleted(ctx, "", time.Time{}); len(got) != 1 || !got[0].When.Equal(t0.Add(3*time.Hour+time.Minute)) {
+		t.Errorf("after deleting twice: %+v", got)
+	}
+	mustCheck(t, db)
+}
+
+// TestTombstoneIndexFilled: a store written before the tombstones' id
+// index gets it when opened for writing, and read-only lookups work
+// without it.
+func TestTombstoneIndexFilled(t *testing.T) {
+	ctx := context.Background()
+	path := dbPath(t)
+	db, err := store.Open(path, store.Options{Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a", "b", "c"} {
+		put(t, db, article(id, t0, "News"))
+	}
+	for _, id := range []string{"a", "c"} {
+		if _, err := db.Delete(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	// Take the index away, as in a store of an older version.
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("deleted-ids")) }); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	ro, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := ro.Tombstone(ctx, "c"); err != nil || ts == nil || ts.ID != "c" {
+		t.Errorf("read-only Tombstone(c) = %+v, %v", ts, err)
+	}
+	ro.Close()
+
+	db, err = store.Open(path, store.Options{Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for id, want := range map[string]bool{"a": true, "b": false, "c": true} {
+		if ts, err := db.Tombstone(ctx, id); err != nil || (ts != nil) != want {
+			t.Errorf("Tombstone(%s) = %+v, %v", id, ts, err)
+		}
+	}
+	mustCheck(t, db)
+	put(t, db, article("a", t0, "News"))
+	if ts, _ := db.Tombstone(ctx, "a"); ts != nil {
+		t.Errorf("tombstone kept for a re-created article: %+v", ts)
+	}
+	if got, _ := db.Deleted(ctx, "", time.Time{}); len(got) != 1 || got[0].ID != "c" {
+		t.Errorf("Deleted = %+v", got)
 	}
 	mustCheck(t, db)
 }

@@ -239,7 +239,7 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 		if n.GUID == "" {
 			return result{err: errors.New("new article without guid")}
 		}
-		if err := dropTombstones(tx.Bucket(bucketDeleted), n.ID, time.Time{}); err != nil {
+		if err := dropTombstones(tx, n.ID, time.Time{}); err != nil {
 			return result{err: err}
 		}
 		if !n.UpdatedSet {
@@ -311,33 +311,51 @@ func (db *DB) applyDelete(tx *bolt.Tx, id string) result {
 func (db *DB) putTombstone(tx *bolt.Tx, a *feed.Article) error {
 	b := tx.Bucket(bucketDeleted)
 	now := db.now().UTC().Round(0)
-	if err := dropTombstones(b, a.ID, now.Add(-db.keepDeleted)); err != nil {
+	if err := dropTombstones(tx, a.ID, now.Add(-db.keepDeleted)); err != nil {
 		return err
 	}
 	v, err := json.Marshal(feed.Tombstone{ID: a.ID, GUID: a.GUID, When: now, Categories: a.Categories})
 	if err != nil {
 		return fmt.Errorf("encode tombstone: %w", err)
 	}
-	if err := b.Put(timeKey(now, a.ID), v); err != nil {
+	k := timeKey(now, a.ID)
+	if err := b.Put(k, v); err != nil {
+		return fmt.Errorf("write tombstone: %w", err)
+	}
+	if err := tx.Bucket(bucketDeletedIDs).Put([]byte(a.ID), k); err != nil {
 		return fmt.Errorf("write tombstone: %w", err)
 	}
 	return nil
 }
 
-// dropTombstones deletes the tombstones older than before, and those of id
-// (an article posted again is no longer deleted).
-func dropTombstones(b *bolt.Bucket, id string, before time.Time) error {
-	var drop [][]byte
-	limit := timeKey(before, "")
-	c := b.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if bytes.Compare(k, limit) < 0 || string(k[8:]) == id {
-			drop = append(drop, bytes.Clone(k))
+// dropTombstones deletes the tombstone of id (an article posted again is
+// no longer deleted) and those older than before. It reads only what it
+// deletes: the id index finds id's, and the expired ones come first in
+// time order.
+func dropTombstones(tx *bolt.Tx, id string, before time.Time) error {
+	b, ids := tx.Bucket(bucketDeleted), tx.Bucket(bucketDeletedIDs)
+	if k := ids.Get([]byte(id)); k != nil {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("drop tombstone: %w", err)
 		}
+		if err := ids.Delete([]byte(id)); err != nil {
+			return fmt.Errorf("drop tombstone: %w", err)
+		}
+	}
+	limit := timeKey(before, "")
+	var drop [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil && bytes.Compare(k, limit) < 0; k, _ = c.Next() {
+		drop = append(drop, bytes.Clone(k))
 	}
 	for _, k := range drop {
 		if err := b.Delete(k); err != nil {
 			return fmt.Errorf("drop tombstone: %w", err)
+		}
+		if len(k) > 8 && bytes.Equal(ids.Get(k[8:]), k) {
+			if err := ids.Delete(k[8:]); err != nil {
+				return fmt.Errorf("drop tombstone: %w", err)
+			}
 		}
 	}
 	return nil
