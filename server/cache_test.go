@@ -38,14 +38,19 @@ func doc(title, date string, cats ...string) []byte {
 	return []byte(fmt.Sprintf("---\ntitle: %q\ndate: %s\ncategories: [%s]\n---\n<p>%s 본문. <mark>강조된 문장.</mark></p>\n", title, date, strings.Join(cats, ", "), title))
 }
 
-// testClock is real time plus an offset the test can move forward.
-type testClock struct{ off atomic.Int64 }
+// testClock stands still at its start, plus an offset the test can move
+// forward: "within the second of a change" must not depend on how fast a
+// loaded machine runs the test.
+type testClock struct {
+	start time.Time
+	off   atomic.Int64
+}
 
-func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.off.Load())) }
+func (c *testClock) Now() time.Time          { return c.start.Add(time.Duration(c.off.Load())) }
 func (c *testClock) Advance(d time.Duration) { c.off.Add(int64(d)) }
 
 func TestConditionalAndCompressed(t *testing.T) {
-	clock := &testClock{}
+	clock := &testClock{start: time.Now()}
 	e := startWith(t, func(c *server.Config) { c.Now = clock.Now }, nil)
 	if r := e.post(seed(t)); r.Code != 201 {
 		t.Fatalf("post: %d %s", r.Code, r.Body)
