@@ -45,8 +45,8 @@ var (
 	// JSON of feed.Tombstone.
 	bucketDeleted = []byte("deleted")
 	// deletedIDs finds an article's tombstone: id → its key in deleted.
-	// Stores written before it existed get it filled when opened for
-	// writing.
+	// Opening a store for writing rebuilds it if it does not match (a
+	// store written before it existed).
 	bucketDeletedIDs = []byte("deleted-ids")
 )
 
@@ -133,19 +133,7 @@ func Open(path string, opt Options) (*DB, error) {
 					return fmt.Errorf("create bucket %q: %w", name, err)
 				}
 			}
-			if tx.Bucket(bucketDeletedIDs) != nil {
-				return nil
-			}
-			ids, err := tx.CreateBucket(bucketDeletedIDs)
-			if err != nil {
-				return fmt.Errorf("create bucket %q: %w", bucketDeletedIDs, err)
-			}
-			return tx.Bucket(bucketDeleted).ForEach(func(k, _ []byte) error {
-				if len(k) <= 8 {
-					return nil // Check reports it
-				}
-				return ids.Put(k[8:], bytes.Clone(k))
-			})
+			return indexTombstones(tx)
 		})
 	}
 	if err != nil {
@@ -160,6 +148,48 @@ func Open(path string, opt Options) (*DB, error) {
 	db.releaseEvery.Store(releaseEvery)
 	go db.writer()
 	return db, nil
+}
+
+// indexTombstones makes sure the tombstones' id index matches them, and
+// rebuilds it when it does not: a store written before the index existed,
+// or written since by such a version, gets it right on the next open.
+// Tombstones are few (one per deletion in the keeping window), so reading
+// them all once per open is cheap.
+func indexTombstones(tx *bolt.Tx) error {
+	deleted, ids := tx.Bucket(bucketDeleted), tx.Bucket(bucketDeletedIDs)
+	if ids != nil {
+		n, sound := 0, true
+		err := deleted.ForEach(func(k, _ []byte) error {
+			n++
+			if len(k) > 8 && !bytes.Equal(ids.Get(k[8:]), k) {
+				sound = false
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		m := 0
+		if err := ids.ForEach(func(_, _ []byte) error { m++; return nil }); err != nil {
+			return err
+		}
+		if sound && m == n {
+			return nil
+		}
+		if err := tx.DeleteBucket(bucketDeletedIDs); err != nil {
+			return fmt.Errorf("rebuild tombstone index: %w", err)
+		}
+	}
+	ids, err := tx.CreateBucket(bucketDeletedIDs)
+	if err != nil {
+		return fmt.Errorf("create bucket %q: %w", bucketDeletedIDs, err)
+	}
+	return deleted.ForEach(func(k, _ []byte) error {
+		if len(k) <= 8 {
+			return nil // Check reports it
+		}
+		return ids.Put(k[8:], bytes.Clone(k))
+	})
 }
 
 // Close finishes the writes already submitted, refuses new ones with

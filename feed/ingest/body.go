@@ -243,7 +243,8 @@ func (st *styler) node(n *html.Node) {
 
 // StyleCache remembers, across articles, what the sanitizer keeps of
 // inline styles: a newsroom's editor writes the same few over and over.
-// It is safe for concurrent use; the zero value and nil cache nothing.
+// It is safe for concurrent use and its zero value is ready to use; a nil
+// *StyleCache caches nothing.
 type StyleCache struct {
 	mu sync.RWMutex
 	m  map[string]string
@@ -367,7 +368,8 @@ type linkBase struct {
 // cannot be used. A site path (/assets/x.jpg) is under the site's base
 // path, as Jekyll writes them; a document-relative one (photo.jpg, ../x)
 // is relative to the article's page when it has a url, as a browser
-// showing that page reads it, else to the site. Fragment-only links
+// showing that page reads it, else to the site. An article whose url is
+// on another host has all its relative links resolved against that page. Fragment-only links
 // (#notes) stay as they are: they point into the article wherever it is
 // shown.
 func (lb linkBase) absolute(v string) (abs string, keep bool) {
@@ -382,7 +384,7 @@ func (lb linkBase) absolute(v string) (abs string, keep bool) {
 	if u.Scheme != "" {
 		return v, true // the sanitizer keeps only http, https and mailto
 	}
-	if lb.page != nil && !strings.HasPrefix(v, "/") {
+	if lb.page != nil && (!strings.HasPrefix(v, "/") || lb.page.Host != lb.site.Host) {
 		return lb.page.ResolveReference(u).String(), true
 	}
 	abs, err = siteURL(lb.site, v)

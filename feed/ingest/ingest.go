@@ -130,7 +130,10 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	// Absolute links make the rendering a little longer than the input.
 	links := linkBase{site: base}
 	if a.URL != "" {
-		links.page, _ = url.Parse(a.URL) // checked by siteURL
+		if page, err := url.Parse(a.URL); err == nil { // checked by siteURL
+			page.User = nil // never copied into the body's links
+			links.page = page
+		}
 	}
 	content, err := sanitize(root, links, len(rendered)+len(rendered)/8, opt.Styles)
 	if err != nil {

@@ -606,9 +606,9 @@ func TestParseRelativeLinks(t *testing.T) {
 		{"no url", "title: T", []string{
 			`src="https://news.example.com/photo.jpg"`, `href="https://news.example.com/list?p=2"`,
 			`href="https://news.example.com/about"`, `href="#notes"`}},
-		{"own url elsewhere", "title: T\nurl: https://other.example.org/2026/ferry/", []string{
+		{"own url elsewhere", "title: T\nurl: https://user:pw@other.example.org/2026/ferry/", []string{
 			`src="https://other.example.org/2026/ferry/photo.jpg"`, `href="https://other.example.org/2026/list?p=2"`,
-			`href="https://news.example.com/about"`, `href="#notes"`}},
+			`href="https://other.example.org/about"`, `href="#notes"`}},
 		{"permalink on the site", "title: T\npermalink: /2026/11/ferry/", []string{
 			`src="https://news.example.com/2026/11/ferry/photo.jpg"`, `href="https://news.example.com/2026/11/list?p=2"`,
 			`href="https://news.example.com/about"`}},
