@@ -313,10 +313,11 @@ func isCSSColor(v string) bool {
 // result; size is the expected length of the rendering. Links are
 // resolved on the tree the highlights were read from, so the body is
 // parsed once; the sanitizer then drops whatever scheme it does not allow
-// (javascript:, data:).
+// (javascript:, data:) and the attributes it does not allow (srcset, so
+// its URLs are not resolved).
 func sanitize(root *html.Node, links linkBase, size int, styles *StyleCache) (string, error) {
 	st := styler{shared: styles}
-	goquery.NewDocumentFromNode(root).Find("[style], [href], [src], [srcset], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
+	goquery.NewDocumentFromNode(root).Find("[style], [href], [src], [cite], [poster]").Each(func(_ int, s *goquery.Selection) {
 		st.node(s.Get(0))
 		for _, attr := range []string{"href", "src", "cite", "poster"} {
 			if v, ok := s.Attr(attr); ok {
@@ -326,9 +327,6 @@ func sanitize(root *html.Node, links linkBase, size int, styles *StyleCache) (st
 					s.RemoveAttr(attr)
 				}
 			}
-		}
-		if v, ok := s.Attr("srcset"); ok {
-			s.SetAttr("srcset", links.absoluteSrcset(v))
 		}
 	})
 	rendered, err := renderChildren(root, size)
@@ -389,20 +387,4 @@ func (lb linkBase) absolute(v string) (abs string, keep bool) {
 	}
 	abs, err = siteURL(lb.site, v)
 	return abs, err == nil
-}
-
-// absoluteSrcset resolves each URL of a srcset ("a.jpg 1x, b.jpg 2x").
-func (lb linkBase) absoluteSrcset(v string) string {
-	parts := strings.Split(v, ",")
-	for i, p := range parts {
-		f := strings.Fields(p)
-		if len(f) == 0 {
-			continue
-		}
-		if abs, ok := lb.absolute(f[0]); ok {
-			f[0] = abs
-		}
-		parts[i] = strings.Join(f, " ")
-	}
-	return strings.Join(parts, ", ")
 }
