@@ -116,6 +116,9 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The store holds its next commit for this post while it is parsed.
+	ctx, done := s.store.Preparing(r.Context())
+	defer done()
 	a, err := ingest.Parse(doc, ingest.Options{
 		BaseURL:  s.cfg.BaseURL,
 		Lang:     s.cfg.Lang,
@@ -130,12 +133,12 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 	}
 	// A deleted article posted again loses its tombstone: the feeds of
 	// the categories it was deleted from change too.
-	gone, err := s.tombstone(r.Context(), a.ID)
+	gone, err := s.tombstone(ctx, a.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	stored, prev, err := s.store.Put(r.Context(), a)
+	stored, prev, err := s.store.Put(ctx, a)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -21,6 +21,12 @@ type Store interface {
 	// Put stores a and returns it as stored and the version it replaced
 	// (nil when created; the stored one itself when unchanged).
 	Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Article, err error)
+	// Preparing announces a post being parsed, so that the writes of
+	// concurrent posters share a commit: Put with the returned context
+	// submits it, done gives it up.
+	Preparing(ctx context.Context) (_ context.Context, done func())
+	// Commits counts the store's commits and the writes they held.
+	Commits() (commits, writes uint64)
 	// LastSeq and Arrived read the arrival index that archive pages are
 	// cut from.
 	LastSeq(ctx context.Context) (uint64, error)

@@ -23,7 +23,10 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	s.cache.mu.Lock()
 	entries := len(s.cache.entries)
 	s.cache.mu.Unlock()
+	commits, writes := s.store.Commits()
 	writeJSON(w, http.StatusOK, map[string]any{
+		"commits":       commits,
+		"writes":        writes,
 		"goroutines":    runtime.NumGoroutine(),
 		"heap_alloc":    m.HeapAlloc,
 		"heap_inuse":    m.HeapInuse,

@@ -71,6 +71,9 @@ type Options struct {
 	// KeepDeleted is how long the tombstone of a deleted article is kept;
 	// zero means seven days.
 	KeepDeleted time.Duration
+	// Linger is how long, at most, a commit waits for writes announced
+	// with DB.Preparing; zero means 2 ms, a negative value never waits.
+	Linger time.Duration
 }
 
 // DB is an open article store. It is safe for concurrent use.
@@ -84,8 +87,17 @@ type DB struct {
 	// Writes go through one writer goroutine that group-commits them.
 	ops        chan *op
 	writerDone chan struct{}
-	mu         sync.RWMutex // guards closed against sends on ops
-	closed     bool
+	// preparing counts the writes announced with Preparing and not yet
+	// submitted; prepared wakes the writer when it falls to zero. The
+	// writer holds a commit up to linger for them.
+	preparing atomic.Int64
+	prepared  chan struct{}
+	linger    time.Duration
+	// commits and writes count the committed transactions and the writes
+	// they held.
+	commits, writes atomic.Uint64
+	mu              sync.RWMutex // guards closed against sends on ops
+	closed          bool
 	// releaseEvery is how many bytes of the mapped file are read or
 	// written between two releases of it (see release); mappedBytes
 	// counts them.
@@ -144,7 +156,15 @@ func Open(path string, opt Options) (*DB, error) {
 	if keep <= 0 {
 		keep = 7 * 24 * time.Hour
 	}
-	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512, 16<<20), ops: make(chan *op), writerDone: make(chan struct{})}
+	linger := opt.Linger
+	if linger == 0 {
+		linger = defaultLinger
+	}
+	db := &DB{
+		bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512, 16<<20),
+		ops: make(chan *op), writerDone: make(chan struct{}),
+		prepared: make(chan struct{}, 1), linger: linger,
+	}
 	db.releaseEvery.Store(releaseEvery)
 	go db.writer()
 	return db, nil

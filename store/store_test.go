@@ -1160,3 +1160,152 @@ func TestLatestSeesUpdates(t *testing.T) {
 		}
 	}
 }
+
+// commitsSince returns the commits and writes made since the counts before.
+func commitsSince(db *store.DB, before [2]uint64) (commits, writes uint64) {
+	c, w := db.Commits()
+	return c - before[0], w - before[1]
+}
+
+func counts(db *store.DB) [2]uint64 {
+	c, w := db.Commits()
+	return [2]uint64{c, w}
+}
+
+// waitPut waits for the result of a Put running in another goroutine.
+func waitPut(t *testing.T, errc <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal("Put did not return")
+		return nil
+	}
+}
+
+func TestPreparingSharesCommit(t *testing.T) {
+	ctx := context.Background()
+	// The linger is far longer than the test: a commit that waits for it
+	// shows as a hung Put, never as a slow pass.
+	db := openAt(t, dbPath(t), store.Options{Linger: time.Hour})
+
+	// A lone write, with nothing being prepared, commits at once.
+	before := counts(db)
+	put(t, db, article("lone", t0))
+	if c, w := commitsSince(db, before); c != 1 || w != 1 {
+		t.Errorf("lone write: %d commits of %d writes, want 1 of 1", c, w)
+	}
+
+	// Posters that announced their writes share one commit, however their
+	// Puts interleave: the writer holds it until the last has been handed
+	// over.
+	const n = 6
+	before = counts(db)
+	errc := make(chan error, n)
+	for i := range n {
+		pctx, done := db.Preparing(ctx)
+		go func() {
+			defer done()
+			_, _, err := db.Put(pctx, article(fmt.Sprintf("p%d", i), t0.Add(time.Duration(i)*time.Minute)))
+			errc <- err
+		}()
+	}
+	for range n {
+		if err := waitPut(t, errc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, w := commitsSince(db, before); c != 1 || w != n {
+		t.Errorf("%d announced writes: %d commits of %d writes, want 1 of %d", n, c, w, n)
+	}
+	if got := latestIDs(t, db, "", 0, 100); len(got) != n+1 {
+		t.Errorf("%d articles stored, want %d", len(got), n+1)
+	}
+	mustCheck(t, db)
+}
+
+func TestPreparingGivenUp(t *testing.T) {
+	ctx := context.Background()
+	db := openAt(t, dbPath(t), store.Options{Linger: time.Hour})
+
+	// A write announced and given up holds the commit of another only
+	// until it is given up.
+	_, done := db.Preparing(ctx)
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := db.Put(ctx, article("other", t0))
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		t.Fatalf("Put returned (%v) while an announced write was being prepared", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	done()
+	done() // a second call changes nothing
+	if err := waitPut(t, errc); err != nil {
+		t.Fatal(err)
+	}
+
+	// Nothing is being prepared now: the next write commits at once.
+	put(t, db, article("next", t0.Add(time.Minute)))
+
+	// A Put that fails before reaching the writer leaves the announcement
+	// to done.
+	pctx, done := db.Preparing(ctx)
+	if _, _, err := db.Put(pctx, &feed.Article{}); err == nil {
+		t.Fatal("Put of an article without id succeeded")
+	}
+	done()
+	put(t, db, article("after", t0.Add(2*time.Minute)))
+}
+
+func TestPreparingLingerBounded(t *testing.T) {
+	ctx := context.Background()
+	db := openAt(t, dbPath(t), store.Options{Linger: time.Millisecond})
+	// Announced and never submitted: the commit of another waits only
+	// for the linger.
+	_, done := db.Preparing(ctx)
+	defer done()
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := db.Put(ctx, article("a", t0))
+		errc <- err
+	}()
+	if err := waitPut(t, errc); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPreparingClose(t *testing.T) {
+	ctx := context.Background()
+	path := dbPath(t)
+	db, err := store.Open(path, store.Options{Linger: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A commit held for an announced write is made when the store closes.
+	_, done := db.Preparing(ctx)
+	defer done()
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := db.Put(ctx, article("held", t0))
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		t.Fatalf("Put returned (%v) while an announced write was being prepared", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitPut(t, errc); err != nil {
+		t.Fatalf("held Put: %v", err)
+	}
+	db = openAt(t, path, store.Options{ReadOnly: true})
+	if _, err := db.Get(ctx, "held"); err != nil {
+		t.Errorf("held article after close: %v", err)
+	}
+}
