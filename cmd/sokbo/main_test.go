@@ -322,7 +322,7 @@ func TestTokenNotPrinted(t *testing.T) {
 }
 
 // TestTuneGC: the configured memory budget applies unless GOMEMLIMIT is
-// set, GOGC goes to 200 with it, and either variable in the environment (or
+// set, GOGC goes to gcPercent with it, and either variable in the environment (or
 // a limit of 0) leaves the runtime as it is.
 func TestTuneGC(t *testing.T) {
 	limit, gogc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
@@ -331,7 +331,7 @@ func TestTuneGC(t *testing.T) {
 		env               map[string]string
 		wantLimit, wantGC int64
 	}{
-		{map[string]string{}, 64 << 20, 200},
+		{map[string]string{}, 64 << 20, gcPercent},
 		{map[string]string{"GOGC": "off"}, math.MaxInt64, 100},
 		{map[string]string{"GOMEMLIMIT": "1GiB"}, math.MaxInt64, 100},
 		{map[string]string{"zero": "limit 0"}, math.MaxInt64, 100},
