@@ -15,7 +15,8 @@
 #
 # Knobs (environment): DURATION=10m  RATE=400  POSTS=5  PREFILL=1000
 # WARMUP=30s  THREADS=2  CONNS=64  SETTLE=5  SAMPLE=60  PORT=18490
-# GOROUTINE_MARGIN=5  FD_MARGIN=5  HEAP_FACTOR=2  HEAP_SLACK_MB=20  KEEP=1
+# GOROUTINE_MARGIN=5  FD_MARGIN=5  HEAP_FACTOR=2  HEAP_SLACK_MB=20
+# HEAP_CEILING_MB=128 (sokbo's default memory.limit)  KEEP=1
 set -euo pipefail
 
 # The whole script is one compound command, read before it runs.
@@ -38,6 +39,7 @@ GOROUTINE_MARGIN=${GOROUTINE_MARGIN:-5}
 FD_MARGIN=${FD_MARGIN:-5}
 HEAP_FACTOR=${HEAP_FACTOR:-2}
 HEAP_SLACK_MB=${HEAP_SLACK_MB:-20}
+HEAP_CEILING_MB=${HEAP_CEILING_MB:-128}
 KEEP=${KEEP:-0}
 
 say() { printf '%s\n' "$*" >&2; }
@@ -221,7 +223,7 @@ while read -r _ code n; do
 	esac
 done < <(grep '^SOAKSTATUS' "$OUT" || true)
 socket=$((e_conn + e_read + e_write + e_timeout))
-heap_limit=$(awk -v b="$b_heap" -v f="$HEAP_FACTOR" -v s="$HEAP_SLACK_MB" 'BEGIN {x = b * f; y = b + s * 1048576; printf "%.0f", (x > y ? x : y)}')
+heap_limit=$(awk -v b="$b_heap" -v f="$HEAP_FACTOR" -v s="$HEAP_SLACK_MB" -v c="$HEAP_CEILING_MB" 'BEGIN {x = b * f; y = b + s * 1048576; z = c * 1048576; if (y > x) x = y; if (z > x) x = z; printf "%.0f", x}')
 
 # The verdicts, PASS or FAIL each; FAILED names the failures.
 FAILED=()
@@ -270,7 +272,7 @@ lat() { awk -v us="$1" 'BEGIN {
 	printf '  %-14s %12s %12s  %-28s %s\n' "" "baseline" "after" "limit" ""
 	printf '  %-14s %12s %12s  %-28s %s\n' goroutines "$b_gor" "$a_gor" "≤ baseline + $GOROUTINE_MARGIN"  "$v_gor"
 	printf '  %-14s %12s %12s  %-28s %s\n' open_fds "$b_fds" "$a_fds" "≤ baseline + $FD_MARGIN"  "$v_fds"
-	printf '  %-14s %12s %12s  %-28s %s\n' heap_inuse "$(mib "$b_heap")" "$(mib "${a_heap/-/0}")" "≤ $(mib "$heap_limit") (${HEAP_FACTOR}× or +$HEAP_SLACK_MB MB)"  "$v_heap"
+	printf '  %-14s %12s %12s  %-28s %s\n' heap_inuse "$(mib "$b_heap")" "$(mib "${a_heap/-/0}")" "≤ $(mib "$heap_limit") (${HEAP_FACTOR}×, +$HEAP_SLACK_MB MB or $HEAP_CEILING_MB MiB)"  "$v_heap"
 	printf '  %-14s %12s %12s\n' heap_alloc "$(mib "$b_halloc")" "$(mib "${a_halloc/-/0}")"
 	printf '  %-14s %12s %12s\n' cache_entries "$b_cache" "$a_cache"
 	printf '  %-14s %12s %12s\n' "RSS anon" "$(mib $((b_anon * 1024)))" "$(mib $((a_anon * 1024)))"

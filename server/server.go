@@ -25,8 +25,9 @@ type Store interface {
 	// concurrent posters share a commit: Put with the returned context
 	// submits it, done gives it up.
 	Preparing(ctx context.Context) (_ context.Context, done func())
-	// Commits counts the store's commits and the writes they held.
-	Commits() (commits, writes uint64)
+	// Groups counts the store's groups of writes (one commit each, as a
+	// rule) and the writes they held.
+	Groups() (groups, writes uint64)
 	// LastSeq and Arrived read the arrival index that archive pages are
 	// cut from.
 	LastSeq(ctx context.Context) (uint64, error)

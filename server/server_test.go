@@ -15,11 +15,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mmcdole/gofeed"
 
+	"sokbo/feed"
 	"sokbo/server"
 	"sokbo/store"
 )
@@ -668,10 +670,33 @@ func TestStats(t *testing.T) {
 	}
 	wg.Wait()
 	after := stats()
-	commits, writes := after["commits"]-before["commits"], after["writes"]-before["writes"]
-	if writes != n || commits < 1 || commits > n {
-		t.Errorf("%d posts: %v commits of %v writes", n, commits, writes)
+	groups, writes := after["write_groups"]-before["write_groups"], after["writes"]-before["writes"]
+	if writes != n || groups < 1 || groups > n {
+		t.Errorf("%d posts: %v write groups of %v writes", n, groups, writes)
 	}
+}
+
+// announcingStore records the announcements a server makes, and whether
+// each Put carries one.
+type announcingStore struct {
+	server.Store
+	announced, carried, puts atomic.Int64
+}
+
+type announcedKey struct{}
+
+func (s *announcingStore) Preparing(ctx context.Context) (context.Context, func()) {
+	s.announced.Add(1)
+	ctx, done := s.Store.Preparing(ctx)
+	return context.WithValue(ctx, announcedKey{}, true), done
+}
+
+func (s *announcingStore) Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Article, err error) {
+	s.puts.Add(1)
+	if ctx.Value(announcedKey{}) == true {
+		s.carried.Add(1)
+	}
+	return s.Store.Put(ctx, a)
 }
 
 // TestPostsAnnounced: the server announces each post to the store while
@@ -680,7 +705,11 @@ func TestStats(t *testing.T) {
 // 20 s while a write is announced, a leaked announcement would hold every
 // later post that long.
 func TestPostsAnnounced(t *testing.T) {
-	e := startStore(t, store.Options{Linger: 20 * time.Second}, nil, nil)
+	var st *announcingStore
+	e := startStore(t, store.Options{Linger: 20 * time.Second}, nil, func(s server.Store) server.Store {
+		st = &announcingStore{Store: s}
+		return st
+	})
 	posted := func(name string, body []byte, want int) {
 		t.Helper()
 		done := make(chan resp, 1)
@@ -700,4 +729,9 @@ func TestPostsAnnounced(t *testing.T) {
 	posted("after the failures", doc("announced 2", "2026-11-01", "News"), 201)
 	posted("unchanged re-post", doc("announced 2", "2026-11-01", "News"), 200)
 	posted("last", doc("announced 3", "2026-11-01", "News"), 201)
+	// Every post was announced while parsed, and every Put carried its
+	// announcement (the two failures never reached Put).
+	if a, p, c := st.announced.Load(), st.puts.Load(), st.carried.Load(); a != 6 || p != 4 || c != 4 {
+		t.Errorf("%d announced, %d puts, %d carrying an announcement; want 6, 4, 4", a, p, c)
+	}
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // handleStats reports the process's vital signs, for soak tests and
-// operators: goroutines, heap, open files and cached responses. It needs
+// operators: goroutines, heap, open files, cached responses, and the
+// store's write groups and writes (their ratio is the mean group size). It needs
 // a token, like every /api endpoint that is not a public read.
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.admit(w, r); err != nil {
@@ -23,9 +24,9 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	s.cache.mu.Lock()
 	entries := len(s.cache.entries)
 	s.cache.mu.Unlock()
-	commits, writes := s.store.Commits()
+	groups, writes := s.store.Groups()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"commits":       commits,
+		"write_groups":  groups,
 		"writes":        writes,
 		"goroutines":    runtime.NumGoroutine(),
 		"heap_alloc":    m.HeapAlloc,

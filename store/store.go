@@ -87,17 +87,18 @@ type DB struct {
 	// Writes go through one writer goroutine that group-commits them.
 	ops        chan *op
 	writerDone chan struct{}
-	// preparing counts the writes announced with Preparing and not yet
-	// submitted; prepared wakes the writer when it falls to zero. The
-	// writer holds a commit up to linger for them.
+	// preparing counts the writes announced with Preparing that the
+	// writer has not taken yet; prepared wakes the writer when a caller
+	// giving up makes it fall to zero. The writer holds a commit up to
+	// linger for them.
 	preparing atomic.Int64
 	prepared  chan struct{}
 	linger    time.Duration
-	// commits and writes count the committed transactions and the writes
-	// they held.
-	commits, writes atomic.Uint64
-	mu              sync.RWMutex // guards closed against sends on ops
-	closed          bool
+	// groups and writes count the groups of writes the writer has taken
+	// and the writes they held.
+	groups, writes atomic.Uint64
+	mu             sync.RWMutex // guards closed against sends on ops
+	closed         bool
 	// releaseEvery is how many bytes of the mapped file are read or
 	// written between two releases of it (see release); mappedBytes
 	// counts them.

@@ -1161,15 +1161,16 @@ func TestLatestSeesUpdates(t *testing.T) {
 	}
 }
 
-// commitsSince returns the commits and writes made since the counts before.
-func commitsSince(db *store.DB, before [2]uint64) (commits, writes uint64) {
-	c, w := db.Commits()
-	return c - before[0], w - before[1]
+// groupsSince returns the write groups and writes made since the counts
+// before.
+func groupsSince(db *store.DB, before [2]uint64) (groups, writes uint64) {
+	g, w := db.Groups()
+	return g - before[0], w - before[1]
 }
 
 func counts(db *store.DB) [2]uint64 {
-	c, w := db.Commits()
-	return [2]uint64{c, w}
+	g, w := db.Groups()
+	return [2]uint64{g, w}
 }
 
 // waitPut waits for the result of a Put running in another goroutine.
@@ -1184,22 +1185,60 @@ func waitPut(t *testing.T, errc <-chan error) error {
 	}
 }
 
+// putAsync runs an announced Put of a in another goroutine and returns
+// once the writer has taken it (it withdraws the announcement then).
+func putAsync(t *testing.T, db *store.DB, a *feed.Article) <-chan error {
+	t.Helper()
+	before := store.Announced(db)
+	ctx, done := db.Preparing(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		defer done()
+		_, _, err := db.Put(ctx, a)
+		errc <- err
+	}()
+	for deadline := time.Now().Add(30 * time.Second); store.Announced(db) != before; {
+		if time.Now().After(deadline) {
+			t.Fatal("the writer did not take the write")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return errc
+}
+
+// put1 is put that fails the test instead of hanging when Put does not
+// return.
+func put1(t *testing.T, db *store.DB, a *feed.Article) {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := db.Put(context.Background(), a)
+		errc <- err
+	}()
+	if err := waitPut(t, errc); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPreparingSharesCommit(t *testing.T) {
 	ctx := context.Background()
 	// The linger is far longer than the test: a commit that waits for it
 	// shows as a hung Put, never as a slow pass.
 	db := openAt(t, dbPath(t), store.Options{Linger: time.Hour})
 
-	// A lone write, with nothing being prepared, commits at once.
+	// A lone write, with nothing being prepared, commits at once; so does
+	// a lone announced one.
 	before := counts(db)
-	put(t, db, article("lone", t0))
-	if c, w := commitsSince(db, before); c != 1 || w != 1 {
-		t.Errorf("lone write: %d commits of %d writes, want 1 of 1", c, w)
+	put1(t, db, article("lone", t0))
+	if err := waitPut(t, putAsync(t, db, article("lone-announced", t0))); err != nil {
+		t.Fatal(err)
+	}
+	if g, w := groupsSince(db, before); g != 2 || w != 2 {
+		t.Errorf("lone writes: %d groups of %d writes, want 2 of 2", g, w)
 	}
 
 	// Posters that announced their writes share one commit, however their
-	// Puts interleave: the writer holds it until the last has been handed
-	// over.
+	// Puts interleave: the writer holds it until it has taken the last.
 	const n = 6
 	before = counts(db)
 	errc := make(chan error, n)
@@ -1216,11 +1255,14 @@ func TestPreparingSharesCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if c, w := commitsSince(db, before); c != 1 || w != n {
-		t.Errorf("%d announced writes: %d commits of %d writes, want 1 of %d", n, c, w, n)
+	if g, w := groupsSince(db, before); g != 1 || w != n {
+		t.Errorf("%d announced writes: %d groups of %d writes, want 1 of %d", n, g, w, n)
 	}
-	if got := latestIDs(t, db, "", 0, 100); len(got) != n+1 {
-		t.Errorf("%d articles stored, want %d", len(got), n+1)
+	if got := latestIDs(t, db, "", 0, 100); len(got) != n+2 {
+		t.Errorf("%d articles stored, want %d", len(got), n+2)
+	}
+	if a := store.Announced(db); a != 0 {
+		t.Errorf("%d writes still announced", a)
 	}
 	mustCheck(t, db)
 }
@@ -1232,15 +1274,11 @@ func TestPreparingGivenUp(t *testing.T) {
 	// A write announced and given up holds the commit of another only
 	// until it is given up.
 	_, done := db.Preparing(ctx)
-	errc := make(chan error, 1)
-	go func() {
-		_, _, err := db.Put(ctx, article("other", t0))
-		errc <- err
-	}()
+	errc := putAsync(t, db, article("other", t0))
 	select {
 	case err := <-errc:
 		t.Fatalf("Put returned (%v) while an announced write was being prepared", err)
-	case <-time.After(50 * time.Millisecond):
+	default:
 	}
 	done()
 	done() // a second call changes nothing
@@ -1249,7 +1287,7 @@ func TestPreparingGivenUp(t *testing.T) {
 	}
 
 	// Nothing is being prepared now: the next write commits at once.
-	put(t, db, article("next", t0.Add(time.Minute)))
+	put1(t, db, article("next", t0.Add(time.Minute)))
 
 	// A Put that fails before reaching the writer leaves the announcement
 	// to done.
@@ -1258,7 +1296,22 @@ func TestPreparingGivenUp(t *testing.T) {
 		t.Fatal("Put of an article without id succeeded")
 	}
 	done()
-	put(t, db, article("after", t0.Add(2*time.Minute)))
+	put1(t, db, article("after", t0.Add(2*time.Minute)))
+
+	// An announcement to another store is not one to this store.
+	other := openAt(t, dbPath(t), store.Options{Linger: time.Hour})
+	octx, odone := other.Preparing(ctx)
+	defer odone()
+	if err := waitPut(t, putAsync(t, db, article("unrelated", t0))); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := db.Put(octx, article("foreign ctx", t0))
+	if err != nil || store.Announced(other) != 1 {
+		t.Errorf("Put with another store's announcement: %v, %d announced there", err, store.Announced(other))
+	}
+	if a := store.Announced(db); a != 0 {
+		t.Errorf("%d writes still announced", a)
+	}
 }
 
 func TestPreparingLingerBounded(t *testing.T) {
@@ -1268,14 +1321,7 @@ func TestPreparingLingerBounded(t *testing.T) {
 	// for the linger.
 	_, done := db.Preparing(ctx)
 	defer done()
-	errc := make(chan error, 1)
-	go func() {
-		_, _, err := db.Put(ctx, article("a", t0))
-		errc <- err
-	}()
-	if err := waitPut(t, errc); err != nil {
-		t.Fatal(err)
-	}
+	put1(t, db, article("a", t0))
 }
 
 func TestPreparingClose(t *testing.T) {
@@ -1288,16 +1334,7 @@ func TestPreparingClose(t *testing.T) {
 	// A commit held for an announced write is made when the store closes.
 	_, done := db.Preparing(ctx)
 	defer done()
-	errc := make(chan error, 1)
-	go func() {
-		_, _, err := db.Put(ctx, article("held", t0))
-		errc <- err
-	}()
-	select {
-	case err := <-errc:
-		t.Fatalf("Put returned (%v) while an announced write was being prepared", err)
-	case <-time.After(50 * time.Millisecond):
-	}
+	errc := putAsync(t, db, article("held", t0))
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

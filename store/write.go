@@ -54,6 +54,9 @@ type op struct {
 	put  *feed.Article // a Put, or
 	del  string        // a Delete
 	done chan result
+	// prep is the announcement of the write (see Preparing), which the
+	// writer withdraws when it takes the op, or nil.
+	prep *preparation
 }
 
 type result struct {
@@ -75,9 +78,11 @@ type result struct {
 // Published. Updated is never before Published. Put does not modify *a.
 //
 // Concurrent writes are group-committed: the writer takes every write
-// waiting when it is free and commits them in one transaction (one fsync),
-// so batches are as large as the real concurrency and a lone writer waits
-// for no timer.
+// waiting when it is free and, while writes announced with Preparing are
+// still being prepared, those that arrive within the linger; it commits
+// them in one transaction (one commit, two fsyncs), so groups are as large
+// as the real concurrency. A lone writer waits for nothing; a write made
+// while others are being prepared may wait up to the linger for them.
 func (db *DB) Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Article, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -91,11 +96,8 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Arti
 	if len(a.ID) > maxIDLen {
 		return nil, nil, fmt.Errorf("put article %.20q…: id longer than %d bytes", a.ID, maxIDLen)
 	}
-	p, _ := ctx.Value(preparationKey{}).(*preparation)
-	if p != nil && p.db != db {
-		p = nil
-	}
-	r := db.submit(&op{put: a}, p)
+	p, _ := ctx.Value(preparationKey{db}).(*preparation)
+	r := db.submit(&op{put: a, prep: p})
 	if r.err != nil {
 		return nil, nil, fmt.Errorf("put article %q: %w", a.ID, r.err)
 	}
@@ -104,9 +106,9 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Arti
 
 // Preparing announces a write that the caller is preparing (a post being
 // parsed) and will submit soon with Put(ctx, …), ctx being the returned
-// context or one derived from it. Once Put has handed the write to the
-// writer, the announcement is withdrawn; done withdraws it when the caller
-// gives up instead, and does nothing after that.
+// context or one derived from it. The writer withdraws the announcement
+// when it takes the write; done withdraws it when the caller gives up
+// instead, and does nothing after that.
 //
 // While writes are being prepared, the writer holds a commit for them, up to
 // Options.Linger, so that concurrent posters share one commit (and its two
@@ -117,10 +119,11 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Arti
 func (db *DB) Preparing(ctx context.Context) (_ context.Context, done func()) {
 	p := &preparation{db: db}
 	db.preparing.Add(1)
-	return context.WithValue(ctx, preparationKey{}, p), p.done
+	return context.WithValue(ctx, preparationKey{db}, p), p.done
 }
 
-type preparationKey struct{}
+// preparationKey is the context key of a write announced to db.
+type preparationKey struct{ db *DB }
 
 // preparation is one write announced with Preparing.
 type preparation struct {
@@ -128,11 +131,14 @@ type preparation struct {
 	once sync.Once
 }
 
-func (p *preparation) done() {
+func (p *preparation) done() { p.withdraw(true) }
+
+// withdraw ends the announcement, once. When nothing is being prepared any
+// more, wake wakes a writer holding a commit (a signal already pending will
+// do); the writer taking the write need not wake itself.
+func (p *preparation) withdraw(wake bool) {
 	p.once.Do(func() {
-		if p.db.preparing.Add(-1) == 0 {
-			// Wake a writer holding a commit; a signal already
-			// pending will do.
+		if p.db.preparing.Add(-1) == 0 && wake {
 			select {
 			case p.db.prepared <- struct{}{}:
 			default:
@@ -141,10 +147,12 @@ func (p *preparation) done() {
 	})
 }
 
-// Commits returns how many transactions the writer has committed and how
-// many writes they held, since Open: their ratio is the mean group size.
-func (db *DB) Commits() (commits, writes uint64) {
-	return db.commits.Load(), db.writes.Load()
+// Groups returns how many groups of writes the writer has taken since Open
+// and how many writes they held: their ratio is the mean group size. A
+// group is one transaction, unless a write in it fails (then each is
+// retried in its own) or none changes anything (then it is rolled back).
+func (db *DB) Groups() (groups, writes uint64) {
+	return db.groups.Load(), db.writes.Load()
 }
 
 // Delete removes the article with the given id and all its index entries,
@@ -153,35 +161,28 @@ func (db *DB) Delete(ctx context.Context, id string) (*feed.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r := db.submit(&op{del: id}, nil)
+	r := db.submit(&op{del: id})
 	if r.err != nil {
 		return nil, fmt.Errorf("delete article %q: %w", id, r.err)
 	}
 	return r.prev, nil
 }
 
-// submit hands o to the writer, withdraws p (if not nil) once the writer
-// has o, and waits for o's result. The wait ignores the caller's context:
-// once submitted, a write either commits or fails, and the caller learns
-// which.
-func (db *DB) submit(o *op, p *preparation) result {
-	withdraw := func() {
-		if p != nil {
-			p.done()
-		}
-	}
+// submit hands o to the writer and waits for its result. The wait ignores
+// the caller's context: once submitted, a write either commits or fails,
+// and the caller learns which.
+func (db *DB) submit(o *op) result {
 	o.done = make(chan result, 1)
 	db.mu.RLock()
 	if db.closed {
 		db.mu.RUnlock()
-		withdraw()
+		if o.prep != nil {
+			o.prep.done()
+		}
 		return result{err: ErrClosed}
 	}
 	db.ops <- o
 	db.mu.RUnlock()
-	// After the hand-over, not before: a writer holding a commit for p
-	// must not commit without o.
-	withdraw()
 	return <-o.done
 }
 
@@ -190,9 +191,18 @@ func (db *DB) writer() {
 	defer close(db.writerDone)
 	batch := make([]*op, 0, maxBatch)
 	for o := range db.ops {
-		batch = db.gather(append(batch[:0], o))
+		batch = db.gather(append(batch[:0], o.taken()))
 		db.mapped(db.commit(batch))
 	}
+}
+
+// taken withdraws the announcement of o, which the writer has taken: from
+// then on, nothing waits for it.
+func (o *op) taken() *op {
+	if o.prep != nil {
+		o.prep.withdraw(false)
+	}
+	return o
 }
 
 // gather adds to batch the writes waiting for the writer and, while writes
@@ -205,7 +215,7 @@ func (db *DB) gather(batch []*op) []*op {
 			if !ok {
 				return batch
 			}
-			batch = append(batch, o)
+			batch = append(batch, o.taken())
 			continue
 		default:
 		}
@@ -222,7 +232,7 @@ func (db *DB) gather(batch []*op) []*op {
 			if !ok {
 				return batch
 			}
-			batch = append(batch, o)
+			batch = append(batch, o.taken())
 		case <-db.prepared:
 			// Nothing is being prepared any more (or a stale signal:
 			// the loop looks again).
@@ -269,7 +279,7 @@ func (db *DB) commit(batch []*op) (written int64) {
 			}
 		}
 	}
-	db.commits.Add(1)
+	db.groups.Add(1)
 	db.writes.Add(uint64(len(batch)))
 	for i, o := range batch {
 		o.done <- results[i]
