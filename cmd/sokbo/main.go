@@ -100,7 +100,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	tuneGC(cfg.Memory.Limit, getenv)
+	if headroom := tuneGC(cfg.Memory.Limit, getenv); headroom > 0 {
+		gcCtx, stopGC := context.WithCancel(ctx)
+		defer stopGC()
+		go keepGCHeadroom(gcCtx, headroom, time.Second)
+	}
 
 	// Listen first: a busy port should not leave a new database behind.
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -235,29 +239,4 @@ func ensureToken(dbPath string) (path string, generated bool, err error) {
 		return "", false, fmt.Errorf("write token: %w", err)
 	}
 	return path, true, nil
-}
-
-// gcPercent is the GOGC that tuneGC sets below the memory limit.
-const gcPercent = 800
-
-// tuneGC gives the garbage collector the configured memory budget instead
-// of its default of collecting whenever the heap doubles. sokbo's live heap
-// is small and bounded (the caches have byte budgets), while each post
-// allocates several times its size and keeps almost none of it: during an
-// import the live heap is ≈ 5 MB, and with the default the collector would
-// run about a hundred times a second. So the heap may grow to 9× the live
-// data (GOGC=800; measured against 200: ≈ 20 % more articles per second in
-// an import with 32 posters, peak RSS ≈ 95 instead of 60 MB), and the soft
-// limit makes the collector work harder as the process nears it, which is
-// what bounds a busy server's heap; the limit needs room above its live
-// heap (≈ 50–90 MB with full caches), or collections follow each other. A
-// limit of 0 leaves Go's defaults. With GOGC or GOMEMLIMIT in the
-// environment the runtime does as they say, and the configuration is not
-// applied.
-func tuneGC(limit int64, getenv func(string) string) {
-	if limit == 0 || getenv("GOMEMLIMIT") != "" || getenv("GOGC") != "" {
-		return
-	}
-	debug.SetMemoryLimit(limit)
-	debug.SetGCPercent(gcPercent)
 }
