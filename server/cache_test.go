@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -401,5 +402,38 @@ func TestCacheBounded(t *testing.T) {
 	}
 	if max := 30_000 / one * 2; st.Entries > max || st.Entries == 0 {
 		t.Errorf("%d cached entries of ≈%d bytes each, want at most %d for a 30 kB budget", st.Entries, one, max)
+	}
+}
+
+// TestFeedRoutes checks that the site's feeds, dispatched before the mux,
+// answer as the mux's routes would: GET and HEAD alike, other methods
+// refused with the allowed ones, near misses not found.
+func TestFeedRoutes(t *testing.T) {
+	e := start(t)
+	if r := e.post(seed(t)); r.Code != http.StatusCreated {
+		t.Fatalf("post: %d %s", r.Code, r.Body)
+	}
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		path := "/feed." + f.Ext()
+		get := e.do("GET", path, nil)
+		if get.Code != http.StatusOK || get.Header.Get("Content-Type") != f.ContentType() || len(get.Body) == 0 {
+			t.Fatalf("GET %s: %d %q, %d bytes", path, get.Code, get.Header.Get("Content-Type"), len(get.Body))
+		}
+		head := e.do("HEAD", path, nil)
+		if head.Code != http.StatusOK || len(head.Body) != 0 ||
+			head.Header.Get("ETag") != get.Header.Get("ETag") || head.Header.Get("Content-Length") != strconv.Itoa(len(get.Body)) {
+			t.Errorf("HEAD %s: %d, %d bytes, ETag %q (GET %q), Content-Length %q", path, head.Code, len(head.Body),
+				head.Header.Get("ETag"), get.Header.Get("ETag"), head.Header.Get("Content-Length"))
+		}
+		for _, m := range []string{"POST", "PUT", "DELETE"} {
+			if r := e.do(m, path, nil); r.Code != http.StatusMethodNotAllowed || !strings.Contains(r.Header.Get("Allow"), "GET") {
+				t.Errorf("%s %s: %d, Allow %q; want 405 allowing GET", m, path, r.Code, r.Header.Get("Allow"))
+			}
+		}
+		for _, p := range []string{path + "/", "/Feed." + f.Ext(), path + "x"} {
+			if r := e.do("GET", p, nil); r.Code != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", p, r.Code)
+			}
+		}
 	}
 }

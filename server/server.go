@@ -195,8 +195,24 @@ func (s *Server) routes() {
 	})
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. The site's feeds, which aggregators
+// poll more than everything else together, are dispatched before the mux,
+// as it would route them: its pattern matching is a tenth of a cached
+// feed's cost.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		switch r.URL.Path {
+		case "/feed.rss":
+			s.serveFeed(w, r, feed.RSS, "")
+			return
+		case "/feed.atom":
+			s.serveFeed(w, r, feed.Atom, "")
+			return
+		case "/feed.json":
+			s.serveFeed(w, r, feed.JSON, "")
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
