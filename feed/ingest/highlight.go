@@ -47,20 +47,24 @@ var skipElements = map[string]bool{
 // segments walks the rendered body and returns its text segments in
 // document order. goquery's Text() would join blocks with no separator;
 // here every block boundary ends a segment, so sentences never run from
-// one block into the next.
-func segments(root *html.Node) []segment {
+// one block into the next. size is the length of the body's HTML, which
+// its text does not exceed (character references aside).
+func segments(root *html.Node, size int) []segment {
 	w := &walker{}
+	w.buf.Grow(size)
 	w.walk(root, false)
 	w.flush()
 	return w.segs
 }
 
-// walker builds segments.
+// walker builds segments. Their texts are consecutive in one buffer: the
+// current segment starts at start.
 type walker struct {
 	segs    []segment
 	buf     strings.Builder
-	marks   [][2]int
-	space   bool // white space pending before the next character
+	start   int
+	marks   [][2]int // relative to start
+	space   bool     // white space pending before the next character
 	para    *html.Node
 	heading int
 }
@@ -146,28 +150,30 @@ func (w *walker) text(s string, hl bool) {
 
 // keep appends the characters of s, after a space if one is pending.
 func (w *walker) keep(s string, hl bool) {
-	if w.space && w.buf.Len() > 0 {
+	if w.space && w.buf.Len() > w.start {
 		w.buf.WriteByte(' ')
 	}
 	w.space = false
-	start := w.buf.Len()
+	start := w.buf.Len() - w.start
 	w.buf.WriteString(s)
 	if hl {
+		end := w.buf.Len() - w.start
 		if k := len(w.marks) - 1; k >= 0 && w.marks[k][1] == start {
-			w.marks[k][1] = w.buf.Len()
+			w.marks[k][1] = end
 		} else {
-			w.marks = append(w.marks, [2]int{start, w.buf.Len()})
+			w.marks = append(w.marks, [2]int{start, end})
 		}
 	}
 }
 
 // flush ends the current segment.
 func (w *walker) flush() {
-	if w.buf.Len() > 0 {
-		w.segs = append(w.segs, segment{text: w.buf.String(), marks: w.marks,
+	if w.buf.Len() > w.start {
+		// The buffer only grows: the texts taken stay as they are.
+		w.segs = append(w.segs, segment{text: w.buf.String()[w.start:], marks: w.marks,
 			para: w.para, heading: w.heading > 0})
 	}
-	w.buf.Reset()
+	w.start = w.buf.Len()
 	w.marks = nil
 	w.space = false
 }

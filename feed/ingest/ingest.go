@@ -124,7 +124,7 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	root := parseHTML(rendered)
 	// Highlights come from the rendered body before sanitizing: the
 	// sanitizer may drop the styles that mark them.
-	segs := segments(root)
+	segs := segments(root, len(rendered))
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
 	// Absolute links make the rendering a little longer than the input.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // textByRune is the walker's text step one rune at a time, as it was
@@ -17,17 +18,18 @@ func textByRune(w *walker, s string, hl bool) {
 		case r == '\u200b' || r == '\ufeff' || forbidden(r):
 			continue
 		}
-		if w.space && w.buf.Len() > 0 {
+		if w.space && w.buf.Len() > w.start {
 			w.buf.WriteByte(' ')
 		}
 		w.space = false
-		start := w.buf.Len()
+		start := w.buf.Len() - w.start
 		w.buf.WriteRune(r)
 		if hl {
+			end := w.buf.Len() - w.start
 			if k := len(w.marks) - 1; k >= 0 && w.marks[k][1] == start {
-				w.marks[k][1] = w.buf.Len()
+				w.marks[k][1] = end
 			} else {
-				w.marks = append(w.marks, [2]int{start, w.buf.Len()})
+				w.marks = append(w.marks, [2]int{start, end})
 			}
 		}
 	}
@@ -77,4 +79,26 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMayTerminate checks the byte table sentences skips by against
+// isTerminator: every terminator's first byte is marked, and no byte that
+// continues a character is, so a marked byte is always a character's
+// start.
+func TestMayTerminate(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !isTerminator(r) {
+			continue
+		}
+		var b [utf8.UTFMax]byte
+		utf8.EncodeRune(b[:], r)
+		if !mayTerminate[b[0]] {
+			t.Errorf("%q ends a sentence, but its first byte %#x is not marked", r, b[0])
+		}
+	}
+	for c := 0x80; c < 0xC0; c++ {
+		if mayTerminate[c] {
+			t.Errorf("continuation byte %#x is marked", c)
+		}
+	}
 }
