@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -51,9 +52,13 @@ func (db *DB) mapped(n int64) {
 
 // op is one write waiting for the writer goroutine.
 type op struct {
-	put  *feed.Article // a Put, or
-	del  string        // a Delete
-	done chan result
+	put *feed.Article // a Put, or
+	// fresh is put as it is stored when it is new, encoded by the caller
+	// (see encodeFresh), so that the writer, whose commits every post
+	// waits for, does not spend its time encoding.
+	fresh []byte
+	del   string // a Delete
+	done  chan result
 	// prep is the announcement of the write (see Preparing), which the
 	// writer withdraws when it takes the op, or nil.
 	prep *preparation
@@ -97,7 +102,11 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Arti
 		return nil, nil, fmt.Errorf("put article %.20q…: id longer than %d bytes", a.ID, maxIDLen)
 	}
 	p, _ := ctx.Value(preparationKey{db}).(*preparation)
-	r := db.submit(&op{put: a, prep: p})
+	fresh, err := encodeFresh(a)
+	if err != nil {
+		return nil, nil, fmt.Errorf("put article %q: encode: %w", a.ID, err)
+	}
+	r := db.submit(&op{put: a, fresh: fresh, prep: p})
 	if r.err != nil {
 		return nil, nil, fmt.Errorf("put article %q: %w", a.ID, r.err)
 	}
@@ -313,12 +322,13 @@ func (db *DB) applyAlone(o *op) (r result, written int64) {
 
 func (db *DB) apply(tx *bolt.Tx, o *op) result {
 	if o.put != nil {
-		return db.applyPut(tx, o.put)
+		return db.applyPut(tx, o.put, o.fresh)
 	}
 	return db.applyDelete(tx, o.del)
 }
 
-func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
+// applyPut stores a; fresh is its encodeFresh form, or nil.
+func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh []byte) result {
 	items := tx.Bucket(bucketItems)
 	id := []byte(a.ID)
 
@@ -335,25 +345,30 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 		}
 	}
 
-	// A shallow copy is enough: only scalar fields change, and the slices
-	// are read, never written.
-	n := *a
+	var n feed.Article
+	var v []byte
 	if old == nil {
-		if n.GUID == "" {
+		if a.GUID == "" {
 			return result{err: errors.New("new article without guid")}
 		}
-		if err := dropTombstones(tx, n.ID, time.Time{}); err != nil {
+		if err := dropTombstones(tx, a.ID, time.Time{}); err != nil {
 			return result{err: err}
-		}
-		if !n.UpdatedSet {
-			n.Updated = n.Published
 		}
 		seq, err := tx.Bucket(bucketSeq).NextSequence()
 		if err != nil {
 			return result{err: fmt.Errorf("next sequence: %w", err)}
 		}
+		n = asFresh(a)
 		n.Seq = seq
+		if v = withSeq(fresh, seq); v == nil {
+			if v, err = encode(&n); err != nil {
+				return result{err: fmt.Errorf("encode article: %w", err)}
+			}
+		}
 	} else {
+		// A shallow copy is enough: only scalar fields change, and the
+		// slices are read, never written.
+		n = *a
 		n.GUID = old.GUID
 		n.Seq = old.Seq
 		if !n.DateSet {
@@ -362,16 +377,11 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article) result {
 		if !n.UpdatedSet {
 			n.Updated = db.now()
 		}
-	}
-	if n.Updated.Before(n.Published) {
-		n.Updated = n.Published
-	}
-	// What JSON gives back: UTC, no monotonic clock reading.
-	n.Published, n.Updated = n.Published.UTC().Round(0), n.Updated.UTC().Round(0)
-
-	v, err := encode(&n)
-	if err != nil {
-		return result{err: fmt.Errorf("encode article: %w", err)}
+		settle(&n)
+		var err error
+		if v, err = encode(&n); err != nil {
+			return result{err: fmt.Errorf("encode article: %w", err)}
+		}
 	}
 	if old != nil {
 		if err := deleteIndex(tx, old); err != nil {
@@ -467,6 +477,56 @@ func dropTombstones(tx *bolt.Tx, id string, before time.Time) error {
 // seqKey is the key of an article in the arrival index.
 func seqKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+// asFresh returns a as it is stored when it is new, but for its Seq,
+// which the transaction assigns: updated when published unless set.
+func asFresh(a *feed.Article) feed.Article {
+	// A shallow copy is enough: only scalar fields change, and the slices
+	// are read, never written.
+	n := *a
+	n.Seq = 0
+	if !n.UpdatedSet {
+		n.Updated = n.Published
+	}
+	settle(&n)
+	return n
+}
+
+// settle puts the dates of n in their stored form: never updated before
+// published, and what JSON gives back (UTC, no monotonic clock reading).
+func settle(n *feed.Article) {
+	if n.Updated.Before(n.Published) {
+		n.Updated = n.Published
+	}
+	n.Published, n.Updated = n.Published.UTC().Round(0), n.Updated.UTC().Round(0)
+}
+
+// encodeFresh is the stored form of a as a new article (asFresh), with no
+// seq: withSeq adds it.
+func encodeFresh(a *feed.Article) ([]byte, error) {
+	n := asFresh(a)
+	return encode(&n)
+}
+
+// hashKey is the last key of the stored form (feed.Article's last field,
+// never omitted); seq, the one before it, is omitted when 0.
+var hashKey = []byte(`,"hash":`)
+
+// withSeq returns the stored form of a new article from its encodeFresh
+// form: the same bytes as encode gives with Seq set to seq (nil if fresh
+// is not such a form). The key can only be found where it is a key:
+// inside a JSON string its quotes would be escaped.
+func withSeq(fresh []byte, seq uint64) []byte {
+	i := bytes.LastIndex(fresh, hashKey)
+	if i < 0 {
+		return nil
+	}
+	v := make([]byte, 0, len(fresh)+len(`,"seq":`)+20)
+	v = append(v, fresh[:i]...)
+	v = append(v, `,"seq":`...)
+	v = strconv.AppendUint(v, seq, 10)
+	return append(v, fresh[i:]...)
 }
 
 // encode is the stored form of an article: JSON without the HTML escaping
