@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-1m}
-targets="FuzzParse:./feed/ingest FuzzHighlights:./feed/ingest FuzzScan:./feed/ingest FuzzStyles:./feed/ingest FuzzRender:./feed"
+targets="FuzzParse:./feed/ingest FuzzHighlights:./feed/ingest FuzzScan:./feed/ingest FuzzStyles:./feed/ingest FuzzRender:./feed FuzzDecodeArticle:./store"
 for t in $targets; do
 	name=${t%%:*}
 	pkg=${t#*:}

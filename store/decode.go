@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"hash/maphash"
 	"sync"
 
@@ -25,7 +24,7 @@ type decodeCache struct {
 
 type decodedArticle struct {
 	sum  uint64
-	size int64 // of the stored form: what the decoded article weighs, roughly
+	size int64 // of the article's JSON: what the decoded article weighs, roughly
 	a    *feed.Article
 }
 
@@ -46,10 +45,11 @@ func (c *decodeCache) decode(id, raw []byte) (*feed.Article, error) {
 		return d.a, nil
 	}
 	a := new(feed.Article)
-	if err := json.Unmarshal(raw, a); err != nil {
+	n, err := decodeArticle(raw, a)
+	if err != nil {
 		return nil, err
 	}
-	size := int64(len(raw))
+	size := int64(n)
 	if size > c.maxBytes/8 {
 		return a, nil // too big to keep
 	}

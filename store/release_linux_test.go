@@ -41,14 +41,20 @@ func rssFile(t *testing.T) int64 {
 	return 0
 }
 
-// bigArticle is an article of about 8 KB.
+// bigArticle is an article of about 8 KB, stored compressed in about as
+// many: its text is random syllables.
 func bigArticle(id string, i int) *feed.Article {
+	rng := rand.New(rand.NewPCG(uint64(i), 1))
+	var text strings.Builder
+	for text.Len() < 8<<10 {
+		text.WriteRune(rune(0xAC00 + rng.IntN(11172)))
+	}
 	return &feed.Article{
 		ID:          id,
 		GUID:        "tag:example.org,2024:" + id,
 		Title:       "Title of " + id,
 		Categories:  []string{"News"},
-		ContentHTML: "<p>" + strings.Repeat("본문 body "+id+" ", 8<<10/(len(id)+14)) + "</p>",
+		ContentHTML: "<p>" + text.String() + "</p>",
 		Published:   time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute),
 		DateSet:     true,
 		Hash:        "hash-" + id,

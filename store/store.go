@@ -245,7 +245,7 @@ func (db *DB) Get(ctx context.Context, id string) (*feed.Article, error) {
 		}
 		read = len(v)
 		a = new(feed.Article)
-		if err := json.Unmarshal(v, a); err != nil {
+		if _, err := decodeArticle(v, a); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
 		return nil
@@ -474,7 +474,7 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 				return nil
 			}
 			var a feed.Article
-			if err := json.Unmarshal(v, &a); err != nil {
+			if _, err := decodeArticle(v, &a); err != nil {
 				report("items: article %q: cannot decode: %v", k, err)
 				return nil
 			}

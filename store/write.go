@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -53,9 +52,9 @@ func (db *DB) mapped(n int64) {
 // op is one write waiting for the writer goroutine.
 type op struct {
 	put *feed.Article // a Put, or
-	// fresh is put as it is stored when it is new, encoded by the caller
-	// (see encodeFresh), so that the writer, whose commits every post
-	// waits for, does not spend its time encoding.
+	// fresh is put as it is stored when it is new, encoded and
+	// compressed by the caller (see encodeFresh), so that the writer,
+	// whose commits every post waits for, does not spend its time on it.
 	fresh []byte
 	del   string // a Delete
 	done  chan result
@@ -335,7 +334,7 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh []byte) result {
 	var old *feed.Article
 	if v := items.Get(id); v != nil {
 		old = new(feed.Article)
-		if err := json.Unmarshal(v, old); err != nil {
+		if _, err := decodeArticle(v, old); err != nil {
 			return result{err: fmt.Errorf("decode stored article: %w", err)}
 		}
 		// An empty hash says nothing about the content, so it never makes
@@ -360,10 +359,10 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh []byte) result {
 		}
 		n = asFresh(a)
 		n.Seq = seq
-		if v = withSeq(fresh, seq); v == nil {
-			if v, err = encode(&n); err != nil {
-				return result{err: fmt.Errorf("encode article: %w", err)}
-			}
+		if fresh != nil {
+			v = frame(seq, fresh)
+		} else if v, err = encode(&n); err != nil {
+			return result{err: fmt.Errorf("encode article: %w", err)}
 		}
 	} else {
 		// A shallow copy is enough: only scalar fields change, and the
@@ -404,7 +403,7 @@ func (db *DB) applyDelete(tx *bolt.Tx, id string) result {
 		return result{err: feed.ErrNotFound}
 	}
 	old := new(feed.Article)
-	if err := json.Unmarshal(v, old); err != nil {
+	if _, err := decodeArticle(v, old); err != nil {
 		return result{err: fmt.Errorf("decode stored article: %w", err)}
 	}
 	if err := deleteIndex(tx, old); err != nil {
@@ -502,41 +501,9 @@ func settle(n *feed.Article) {
 	n.Published, n.Updated = n.Published.UTC().Round(0), n.Updated.UTC().Round(0)
 }
 
-// encodeFresh is the stored form of a as a new article (asFresh), with no
-// seq: withSeq adds it.
+// encodeFresh returns the compressed part of a's stored form as a new
+// article (asFresh), which frame numbers.
 func encodeFresh(a *feed.Article) ([]byte, error) {
 	n := asFresh(a)
-	return encode(&n)
-}
-
-// hashKey is the last key of the stored form (feed.Article's last field,
-// never omitted); seq, the one before it, is omitted when 0.
-var hashKey = []byte(`,"hash":`)
-
-// withSeq returns the stored form of a new article from its encodeFresh
-// form: the same bytes as encode gives with Seq set to seq (nil if fresh
-// is not such a form). The key can only be found where it is a key:
-// inside a JSON string its quotes would be escaped.
-func withSeq(fresh []byte, seq uint64) []byte {
-	i := bytes.LastIndex(fresh, hashKey)
-	if i < 0 {
-		return nil
-	}
-	v := make([]byte, 0, len(fresh)+len(`,"seq":`)+20)
-	v = append(v, fresh[:i]...)
-	v = append(v, `,"seq":`...)
-	v = strconv.AppendUint(v, seq, 10)
-	return append(v, fresh[i:]...)
-}
-
-// encode is the stored form of an article: JSON without the HTML escaping
-// of <, > and & (which would make every tag of the content 6 bytes longer).
-func encode(a *feed.Article) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(a); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return compressArticle(&n)
 }
