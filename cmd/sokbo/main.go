@@ -100,6 +100,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	defer tuneProcs(getenv)()
 	if headroom := tuneGC(cfg.Memory.Limit, getenv); headroom > 0 {
 		gcCtx, stopGC := context.WithCancel(ctx)
 		defer stopGC()

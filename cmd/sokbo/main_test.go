@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -403,4 +404,23 @@ func TestKeepGCHeadroom(t *testing.T) {
 	if got, want := gogc(), int64(gcPercent(liveHeap(), 1<<40)); got != want || want != 1<<20-1<<20%50 {
 		t.Errorf("GOGC %d, want %d", got, want)
 	}
+}
+
+// TestTuneProcs: one P more than the default, restored after; left alone
+// when GOMAXPROCS is in the environment.
+func TestTuneProcs(t *testing.T) {
+	def := runtime.GOMAXPROCS(0)
+	restore := tuneProcs(func(string) string { return "" })
+	if got := runtime.GOMAXPROCS(0); got != def+1 {
+		t.Errorf("GOMAXPROCS %d, want %d", got, def+1)
+	}
+	restore()
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("restored GOMAXPROCS %d, want %d", got, def)
+	}
+	restore = tuneProcs(func(k string) string { return map[string]string{"GOMAXPROCS": "1"}[k] })
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("with GOMAXPROCS set: %d, want %d (unchanged)", got, def)
+	}
+	restore()
 }
