@@ -430,6 +430,9 @@ func TestFeedRoutes(t *testing.T) {
 				t.Errorf("%s %s: %d, Allow %q; want 405 allowing GET", m, path, r.Code, r.Header.Get("Allow"))
 			}
 		}
+		if r := e.do("GET", "/%66eed."+f.Ext(), nil); r.Code != http.StatusOK || r.Header.Get("ETag") != get.Header.Get("ETag") {
+			t.Errorf("GET of %s escaped: %d, ETag %q; want it as %s", path, r.Code, r.Header.Get("ETag"), path)
+		}
 		for _, p := range []string{path + "/", "/Feed." + f.Ext(), path + "x"} {
 			if r := e.do("GET", p, nil); r.Code != http.StatusNotFound {
 				t.Errorf("GET %s: %d, want 404", p, r.Code)

@@ -21,7 +21,8 @@ import (
 //     there), and the file is half the size;
 //   - its JSON, which starts with '{': the form of stores written before
 //     the compressed one, read as ever, and replaced by the compressed form
-//     when the article is written again.
+//     when the article is written again. (The change is one way: a sokbo
+//     from before cannot read the compressed form.)
 //
 // The seq is outside the compressed part so that a new article can be
 // compressed by its poster, before the transaction that numbers it.
@@ -44,7 +45,12 @@ func compressArticle(a *feed.Article) ([]byte, error) {
 	if err := enc.Encode(&n); err != nil {
 		return nil, err
 	}
-	return s2.Encode(nil, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+	js := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if len(js) > maxDecoded {
+		// Never write what decodeArticle would refuse to read back.
+		return nil, fmt.Errorf("article of %d bytes: the store keeps at most %d", len(js), maxDecoded)
+	}
+	return s2.Encode(nil, js), nil
 }
 
 // frame returns the stored form of the article numbered seq whose

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/klauspost/compress/s2"
 	bolt "go.etcd.io/bbolt"
 
 	"sokbo/feed"
@@ -87,8 +87,10 @@ func TestDamagedForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	huge := append([]byte{formS2, 3}, s2.Encode(nil, make([]byte, 1<<20))...)
-	huge = append(huge[:2], 0xff, 0xff, 0xff, 0xff, 0x7f) // a length of 32 GiB, no data
+	huge := []byte{formS2, 3, 0x80, 0x80, 0x80, 0x80, 0x04} // claims 1 GiB, holds nothing
+	if _, err := decodeArticle(huge, new(feed.Article)); err == nil || !strings.Contains(err.Error(), "claims") {
+		t.Errorf("a value claiming 1 GiB: %v, want the length refused before decoding", err)
+	}
 	for name, v := range map[string][]byte{
 		"empty":         {},
 		"no seq":        {formS2},
@@ -203,4 +205,60 @@ func FuzzDecodeArticle(f *testing.F) {
 			t.Fatalf("round trip (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// TestPutWritesCompressed checks what Put leaves in the file: the
+// compressed form, decoding to the article Put returned and Get reads,
+// numbered in arrival order; and an article too big to read back is
+// refused, with nothing written.
+func TestPutWritesCompressed(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	for i, id := range []string{"first", "second"} {
+		a := codecArticle()
+		a.ID, a.GUID = id, "tag:news.example.com,2026-11-24:"+id
+		stored, _, err := db.Put(ctx, &a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw []byte
+		if err := db.bolt.View(func(tx *bolt.Tx) error {
+			raw = bytes.Clone(tx.Bucket(bucketItems).Get([]byte(id)))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(raw) == 0 || raw[0] != formS2 || len(raw) >= len(a.ContentHTML) {
+			t.Fatalf("%s stored as %d bytes starting %.8q; want the compressed form, under the content's %d", id, len(raw), raw, len(a.ContentHTML))
+		}
+		var back feed.Article
+		if _, err := decodeArticle(raw, &back); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(*stored, back); diff != "" {
+			t.Errorf("%s: the stored bytes decode to (-Put returned +in the file):\n%s", id, diff)
+		}
+		if diff := cmp.Diff(stored, got); diff != "" {
+			t.Errorf("%s: Get (-Put returned +Get):\n%s", id, diff)
+		}
+		if back.Seq != uint64(i+1) {
+			t.Errorf("%s: seq %d, want %d", id, back.Seq, i+1)
+		}
+	}
+	big := codecArticle()
+	big.ID, big.ContentHTML = "big", strings.Repeat("x", maxDecoded)
+	if _, _, err := db.Put(ctx, &big); err == nil {
+		t.Fatal("an article of 64 MiB was stored")
+	}
+	if _, err := db.Get(ctx, "big"); !errors.Is(err, feed.ErrNotFound) {
+		t.Errorf("Get of the refused article: %v, want not found", err)
+	}
 }

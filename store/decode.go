@@ -17,7 +17,7 @@ type decodeCache struct {
 	mu       sync.Mutex
 	seed     maphash.Seed
 	max      int   // entries
-	maxBytes int64 // stored bytes of the entries
+	maxBytes int64 // JSON bytes of the entries
 	bytes    int64
 	m        map[string]decodedArticle
 }
@@ -28,8 +28,8 @@ type decodedArticle struct {
 	a    *feed.Article
 }
 
-// newDecodeCache keeps at most max articles and maxBytes of their stored
-// forms: a count alone would let 512 articles of a megabyte each hold half
+// newDecodeCache keeps at most max articles and maxBytes of their JSON
+// (what they weigh decoded, roughly): a count alone would let 512 articles of a megabyte each hold half
 // a gigabyte.
 func newDecodeCache(max int, maxBytes int64) *decodeCache {
 	return &decodeCache{seed: maphash.MakeSeed(), max: max, maxBytes: maxBytes, m: make(map[string]decodedArticle, max)}

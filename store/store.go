@@ -1,11 +1,11 @@
-// Package store keeps sokbo's articles in a bbolt file: each article as
-// JSON under its id, plus a time index for the site feed and one time index
+// Package store keeps sokbo's articles in a bbolt file: each article
+// under its id (compressed JSON, see codec.go), plus a time index for the site feed and one time index
 // per category, all written in the same transaction as the article they
 // point to. It is the only package that imports bbolt.
 //
 // Layout:
 //
-//	items              id → JSON of feed.Article
+//	items              id → feed.Article (stored form: codec.go)
 //	time               timeKey(Published) ‖ id → empty
 //	cats/<CategoryKey> timeKey(Published) ‖ id → empty
 //

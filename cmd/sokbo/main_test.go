@@ -406,13 +406,18 @@ func TestKeepGCHeadroom(t *testing.T) {
 	}
 }
 
-// TestTuneProcs: one P more than the default, restored after; left alone
-// when GOMAXPROCS is in the environment.
+// TestTuneProcs: one P more than the CPUs, the default given back after;
+// left alone when GOMAXPROCS is in the environment.
 func TestTuneProcs(t *testing.T) {
-	def := runtime.GOMAXPROCS(0)
+	def := runtime.GOMAXPROCS(0) // the default, unless the tests run with GOMAXPROCS set
+	t.Cleanup(func() { runtime.GOMAXPROCS(def) })
 	restore := tuneProcs(func(string) string { return "" })
-	if got := runtime.GOMAXPROCS(0); got != def+1 {
-		t.Errorf("GOMAXPROCS %d, want %d", got, def+1)
+	want := def
+	if def == runtime.NumCPU() {
+		want = def + 1
+	}
+	if got := runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("GOMAXPROCS %d, want %d (default %d, %d CPUs)", got, want, def, runtime.NumCPU())
 	}
 	restore()
 	if got := runtime.GOMAXPROCS(0); got != def {

@@ -2,9 +2,11 @@ package main
 
 import "runtime"
 
-// tuneProcs gives the Go scheduler one P more than the CPUs it would use,
-// and returns a function that restores the previous setting. With
-// GOMAXPROCS in the environment it does nothing.
+// tuneProcs gives the Go scheduler one P more than the CPUs, and returns a
+// function that gives the runtime back its default. It does nothing with
+// GOMAXPROCS in the environment, or when the default is not the number of
+// CPUs (a container's CPU quota set it): a P beyond a quota would only be
+// throttled.
 //
 // The store's writer spends about half its time in fdatasync, inside
 // bbolt's commit. A goroutine in a system call keeps its P until the
@@ -15,12 +17,11 @@ import "runtime"
 // keep both CPUs busy meanwhile: ≈ 10 % more articles per second in
 // interleaved imports, the same feed GETs.
 //
-// Setting it stops Go from following a change of the CPU limit while the
-// process runs; the limit at start-up is the one used.
+// While it is set, Go does not follow a change of the CPU limit.
 func tuneProcs(getenv func(string) string) (restore func()) {
-	if getenv("GOMAXPROCS") != "" {
+	if getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) != runtime.NumCPU() {
 		return func() {}
 	}
-	prev := runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
-	return func() { runtime.GOMAXPROCS(prev) }
+	runtime.GOMAXPROCS(runtime.NumCPU() + 1)
+	return runtime.SetDefaultGOMAXPROCS
 }

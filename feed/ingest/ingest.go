@@ -20,6 +20,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -121,6 +122,13 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	if err != nil {
 		return nil, err
 	}
+	if limit := maxRendered(len(doc)); len(rendered) > limit {
+		// Markdown references repeat their URL wherever they are used: a
+		// post of 50 KB can render to 80 MB.
+		return nil, &feed.InputError{Field: "document", Line: bodyLine, Msg: fmt.Sprintf(
+			"the body renders to %d bytes of HTML, more than the %d allowed for a document of %d (a Markdown reference used over and over?)",
+			len(rendered), limit, len(doc))}
+	}
 	root := parseHTML(rendered)
 	// Highlights come from the rendered body before sanitizing: the
 	// sanitizer may drop the styles that mark them.
@@ -142,6 +150,11 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	a.ContentHTML = content
 	return a, nil
 }
+
+// maxRendered is the most HTML a document of n bytes may render to: twice
+// itself and a megabyte, far above what Markdown makes of an article (HTML
+// bodies pass unchanged), far below a flood of repeated references.
+func maxRendered(n int) int { return 2*n + 1<<20 }
 
 // checkBase validates Options.BaseURL. It returns a copy that ends in a
 // slash (so https://example.com/news is read as the directory /news/) and

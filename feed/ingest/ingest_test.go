@@ -245,6 +245,7 @@ func TestParseBad(t *testing.T) {
 		{"category as nested list", "---\ntitle: a\ncategories:\n  - News\n  - [a, b]\n---\n", "categories", 5},
 		{"markdown nested too deep", "---\ntitle: a\n---\nok\n\n" + strings.Repeat("> - 1. ", 11) + "x\n", "document", 6},
 		{"author as mapping without name", "---\ntitle: a\nauthor: {email: x}\n---\n", "author", 3},
+		{"markdown reference flood", "---\ntitle: a\n---\n" + strings.Repeat("[a][r] ", 2000) + "\n\n[r]: https://example.com/" + strings.Repeat("p", 4000) + "\n", "document", 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
