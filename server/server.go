@@ -201,16 +201,11 @@ func (s *Server) routes() {
 // feed's cost.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		switch r.URL.Path {
-		case "/feed.rss":
-			s.serveFeed(w, r, feed.RSS, "")
-			return
-		case "/feed.atom":
-			s.serveFeed(w, r, feed.Atom, "")
-			return
-		case "/feed.json":
-			s.serveFeed(w, r, feed.JSON, "")
-			return
+		if ext, ok := strings.CutPrefix(r.URL.Path, "/feed."); ok {
+			if f, ok := feed.FormatByExt(ext); ok {
+				s.serveFeed(w, r, f, "")
+				return
+			}
 		}
 	}
 	s.mux.ServeHTTP(w, r)

@@ -326,7 +326,7 @@ func (db *DB) apply(tx *bolt.Tx, o *op) result {
 	return db.applyDelete(tx, o.del)
 }
 
-// applyPut stores a; fresh is its encodeFresh form, or nil.
+// applyPut stores a; fresh is its encodeFresh form.
 func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh []byte) result {
 	items := tx.Bucket(bucketItems)
 	id := []byte(a.ID)
@@ -359,11 +359,7 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh []byte) result {
 		}
 		n = asFresh(a)
 		n.Seq = seq
-		if fresh != nil {
-			v = frame(seq, fresh)
-		} else if v, err = encode(&n); err != nil {
-			return result{err: fmt.Errorf("encode article: %w", err)}
-		}
+		v = frame(seq, fresh)
 	} else {
 		// A shallow copy is enough: only scalar fields change, and the
 		// slices are read, never written.
@@ -484,7 +480,6 @@ func asFresh(a *feed.Article) feed.Article {
 	// A shallow copy is enough: only scalar fields change, and the slices
 	// are read, never written.
 	n := *a
-	n.Seq = 0
 	if !n.UpdatedSet {
 		n.Updated = n.Published
 	}
