@@ -9,9 +9,11 @@ import (
 	"time"
 )
 
-// Article is one posted news article, as stored and as rendered. Every field
-// is derived from the posted document by package ingest; the store keeps the
-// GUID (and, for undated documents, Published) of the first version.
+// Article is one news article, as posted and as rendered. Every field is
+// derived from the posted document by package ingest; the store keeps the
+// GUID (and, for undated documents, Published) of the first version. How
+// an article is stored (its arrival number, its content hash) is the
+// store's business, not part of this type.
 type Article struct {
 	// ID is the stable identity: the document's id or slug, or derived from
 	// its title (and date) as Jekyll derives it from a file name.
@@ -43,22 +45,14 @@ type Article struct {
 	// ContentHTML is the whole body, sanitized, with absolute links.
 	ContentHTML string `json:"content_html"`
 
+	// Published is when the article was published. A posted article
+	// whose document gives no date has it zero: the store dates it at its
+	// first arrival and keeps that date when it is posted again.
 	Published time.Time `json:"published"`
-	Updated   time.Time `json:"updated"`
-	// DateSet reports whether the document gave a date; without one,
-	// Published is the time of first ingest and a re-post keeps it.
-	DateSet bool `json:"date_set,omitempty"`
-	// UpdatedSet reports whether the document gave an updated date.
-	UpdatedSet bool `json:"updated_set,omitempty"`
-
-	// Seq is the article's arrival number, assigned by the store when it
-	// is first stored; archive pages are cut by it, so a full archive page
-	// keeps its articles whatever is posted later.
-	Seq uint64 `json:"seq,omitempty"`
-
-	// Hash identifies the posted document's content, so that re-posting an
-	// unchanged document is a no-op.
-	Hash string `json:"hash"`
+	// Updated is when the article last changed. Zero in a posted article
+	// without an updated date: the store sets it to Published on creation
+	// and to the time of the change on an update.
+	Updated time.Time `json:"updated"`
 }
 
 // Summary is what the feeds show as an article's summary: a lead text

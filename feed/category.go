@@ -13,3 +13,20 @@ import (
 func CategoryKey(name string) string {
 	return strings.ToLower(strings.Join(strings.Fields(norm.NFC.String(name)), " "))
 }
+
+// UniqueCategories returns names without those that repeat an earlier one
+// (by CategoryKey) or fold to nothing, keeping the first spelling, in
+// order. It is the one rule for "the same category" in every layer.
+func UniqueCategories(names []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(names))
+	for _, name := range names {
+		k := CategoryKey(name)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, name)
+	}
+	return out
+}

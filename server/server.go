@@ -16,35 +16,6 @@ import (
 	"sokbo/feed/ingest"
 )
 
-// Store is what the server needs of storage. store.DB implements it.
-type Store interface {
-	// Put stores a and returns it as stored and the version it replaced
-	// (nil when created; the stored one itself when unchanged).
-	Put(ctx context.Context, a *feed.Article) (stored, prev *feed.Article, err error)
-	// Preparing announces a post being parsed, so that the writes of
-	// concurrent posters share a commit: Put with the returned context
-	// submits it, done gives it up.
-	Preparing(ctx context.Context) (_ context.Context, done func())
-	// Groups counts the store's groups of writes (one commit each, as a
-	// rule) and the writes they held.
-	Groups() (groups, writes uint64)
-	// LastSeq and Arrived read the arrival index that archive pages are
-	// cut from.
-	LastSeq(ctx context.Context) (uint64, error)
-	Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, error)
-	// Backup writes a consistent snapshot of the database to w, telling
-	// size its length first.
-	Backup(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
-	// Deleted lists the tombstones of articles deleted since a time.
-	Deleted(ctx context.Context, category string, since time.Time) ([]feed.Tombstone, error)
-	// Tombstone returns the tombstone of an article, or nil.
-	Tombstone(ctx context.Context, id string) (*feed.Tombstone, error)
-	Get(ctx context.Context, id string) (*feed.Article, error)
-	// Delete removes an article and returns it.
-	Delete(ctx context.Context, id string) (*feed.Article, error)
-	Latest(ctx context.Context, category string, offset, limit int) ([]*feed.Article, error)
-}
-
 // Config is the server's configuration; see config.example.yaml for the
 // meaning and defaults of each setting.
 type Config struct {

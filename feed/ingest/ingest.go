@@ -17,8 +17,6 @@
 package ingest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -74,8 +72,6 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256([]byte(text))
-
 	fmText, body, bodyLine, err := splitFrontMatter(text)
 	if err != nil {
 		return nil, err
@@ -95,18 +91,18 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 		Image:       m.image,
 		Excerpt:     m.excerpt,
 		FeatureText: m.featureText,
-		Hash:        hex.EncodeToString(sum[:]),
 	}
 	if a.Lang == "" {
 		a.Lang = cleanText(strings.TrimSpace(opt.Lang))
 	}
 
 	post := parsePostName(opt.FileName)
-	if err := setDates(a, m, post, opt.Now); err != nil {
+	guidDate, err := setDates(a, m, post, opt.Now)
+	if err != nil {
 		return nil, err
 	}
 	a.ID = articleID(a, m, post)
-	a.GUID = "tag:" + host + "," + a.Published.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
+	a.GUID = "tag:" + host + "," + guidDate.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
 
 	format := m.format
 	if format == "" {
@@ -181,29 +177,31 @@ func checkBase(u *url.URL) (*url.URL, string, error) {
 	return &base, host, nil
 }
 
-// setDates fills Published, Updated, DateSet and UpdatedSet. A date in the
-// front matter wins over the file name's.
-func setDates(a *feed.Article, m *meta, post postName, now func() time.Time) error {
+// setDates fills Published and Updated from the front matter or the file
+// name (a date in the front matter wins), and leaves each zero when the
+// document does not give it: the store dates an undated article when it
+// first arrives. guidDate is the date that names the GUID.
+func setDates(a *feed.Article, m *meta, post postName, now func() time.Time) (guidDate time.Time, err error) {
 	switch {
 	case m.dateSet:
-		a.Published, a.DateSet = m.date.UTC(), true
+		a.Published = m.date.UTC()
 	case post.ok:
-		a.Published, a.DateSet = post.date, true
-	default:
-		if now == nil {
-			now = time.Now
-		}
-		a.Published = now().UTC().Truncate(time.Second)
+		a.Published = post.date
 	}
-	a.Updated = a.Published
 	if m.updatedSet {
-		if a.DateSet && m.updated.Before(a.Published) {
-			return &feed.InputError{Field: "updated", Line: m.updatedLine,
+		if !a.Published.IsZero() && m.updated.Before(a.Published) {
+			return time.Time{}, &feed.InputError{Field: "updated", Line: m.updatedLine,
 				Msg: "is before the date " + a.Published.Format(time.RFC3339)}
 		}
-		a.Updated, a.UpdatedSet = m.updated.UTC(), true
+		a.Updated = m.updated.UTC()
 	}
-	return nil
+	if !a.Published.IsZero() {
+		return a.Published, nil
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return now().UTC(), nil
 }
 
 // articleID returns the explicit id, or derives one as Jekyll does: the

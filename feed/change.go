@@ -1,0 +1,71 @@
+package feed
+
+// Outcome is what a write did to the stored articles.
+type Outcome int
+
+// The outcomes of a write.
+const (
+	// Created: the article did not exist (or had been deleted).
+	Created Outcome = iota + 1
+	// Updated: the article existed and its content changed.
+	Updated
+	// Unchanged: the same content was posted again; nothing was written.
+	Unchanged
+	// Deleted: the article was removed.
+	Deleted
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Created:
+		return "created"
+	case Updated:
+		return "updated"
+	case Unchanged:
+		return "unchanged"
+	case Deleted:
+		return "deleted"
+	}
+	return "unknown"
+}
+
+// Change is the result of one committed write, as the store reports it.
+// It is the one description of a write that the layers above act on: the
+// server invalidates the feeds it touches (Categories) and answers the
+// poster from it; push and replication build on it too.
+type Change struct {
+	Outcome Outcome
+	// Article is the article as stored after the write; nil when Deleted.
+	Article *Article
+	// Prev is the version the write replaced or removed; nil when Created.
+	// When Unchanged it is the stored article, the same as Article.
+	Prev *Article
+	// Revived is the tombstone that a Created write removed: the article
+	// had been deleted within the store's keeping window and is posted
+	// again, so the feeds it was deleted from change too. Nil otherwise.
+	Revived *Tombstone
+}
+
+// Changed reports whether the write changed what is stored.
+func (c Change) Changed() bool { return c.Outcome != Unchanged }
+
+// Categories lists the categories whose feeds the change touches: those of
+// the previous and the current version and of a revived tombstone, each
+// once (by CategoryKey), in that order. The site's own feeds are touched by
+// every change that Changed.
+func (c Change) Categories() []string {
+	if !c.Changed() {
+		return nil
+	}
+	var names []string
+	if c.Prev != nil {
+		names = append(names, c.Prev.Categories...)
+	}
+	if c.Article != nil {
+		names = append(names, c.Article.Categories...)
+	}
+	if c.Revived != nil {
+		names = append(names, c.Revived.Categories...)
+	}
+	return UniqueCategories(names)
+}
