@@ -45,28 +45,29 @@ func keyTime(k []byte) string {
 }
 
 // categoryKeys returns the distinct, non-empty feed.CategoryKey forms of
-// names, in first-seen order.
+// names, in first-seen order: the names of their index buckets.
 func categoryKeys(names []string) []string {
-	var keys []string
-	seen := make(map[string]bool, len(names))
-	for _, name := range names {
-		k := feed.CategoryKey(name)
-		if k == "" || seen[k] {
-			continue
-		}
-		seen[k] = true
-		keys = append(keys, k)
+	names = feed.UniqueCategories(names)
+	keys := make([]string, len(names))
+	for i, name := range names {
+		keys[i] = feed.CategoryKey(name)
 	}
 	return keys
 }
 
-// putIndex writes a's entries in the time index and its category indexes.
-func putIndex(tx *bolt.Tx, a *feed.Article) error {
+// seqKey is the key of an article in the arrival index.
+func seqKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+// putIndex writes a's entries in the time, arrival and category indexes;
+// seq is its arrival number.
+func putIndex(tx *bolt.Tx, a *feed.Article, seq uint64) error {
 	tk := timeKey(a.Published, a.ID)
 	if err := tx.Bucket(bucketTime).Put(tk, []byte{}); err != nil {
 		return fmt.Errorf("write time index: %w", err)
 	}
-	if err := tx.Bucket(bucketSeq).Put(seqKey(a.Seq), []byte(a.ID)); err != nil {
+	if err := tx.Bucket(bucketSeq).Put(seqKey(seq), []byte(a.ID)); err != nil {
 		return fmt.Errorf("write arrival index: %w", err)
 	}
 	cats := tx.Bucket(bucketCats)
@@ -86,14 +87,14 @@ func putIndex(tx *bolt.Tx, a *feed.Article) error {
 	return nil
 }
 
-// deleteIndex removes a's entries from the time index and its category
+// deleteIndex removes a's entries from the time, arrival and category
 // indexes, and drops category buckets it leaves empty.
-func deleteIndex(tx *bolt.Tx, a *feed.Article) error {
+func deleteIndex(tx *bolt.Tx, a *feed.Article, seq uint64) error {
 	tk := timeKey(a.Published, a.ID)
 	if err := tx.Bucket(bucketTime).Delete(tk); err != nil {
 		return fmt.Errorf("delete time index entry: %w", err)
 	}
-	if err := tx.Bucket(bucketSeq).Delete(seqKey(a.Seq)); err != nil {
+	if err := tx.Bucket(bucketSeq).Delete(seqKey(seq)); err != nil {
 		return fmt.Errorf("delete arrival index entry: %w", err)
 	}
 	cats := tx.Bucket(bucketCats)

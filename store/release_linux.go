@@ -1,9 +1,10 @@
 package store
 
 import (
-	"syscall"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
 )
 
 // release drops the pages of the memory-mapped database file from the
@@ -18,10 +19,7 @@ func (db *DB) release() error {
 		if size <= 0 {
 			return nil
 		}
-		_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, db.bolt.Info().Data, uintptr(size), syscall.MADV_DONTNEED)
-		if errno != 0 {
-			return errno
-		}
-		return nil
+		mapping := unsafe.Slice((*byte)(unsafe.Pointer(db.bolt.Info().Data)), size)
+		return unix.Madvise(mapping, unix.MADV_DONTNEED)
 	})
 }

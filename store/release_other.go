@@ -2,5 +2,5 @@
 
 package store
 
-// release is a no-op where madvise is not used.
+// release does nothing where madvise is not wired up.
 func (db *DB) release() error { return nil }
