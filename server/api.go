@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -17,27 +16,46 @@ import (
 	"sokbo/feed/ingest"
 )
 
-// articleJSON is an article as the JSON API shows it: what was stored,
-// all highlights, its link and summary. The fields below the embedded
-// article shadow stored ones of the same JSON name (encoding/json lets the
-// shallower field win, and omits a nil one): the store's bookkeeping is
-// not shown, and the answer to a POST leaves out the content the client
-// has just sent (GET /api/articles/{id} has it).
+// articleJSON is an article as the JSON API shows it: the article, its
+// link and summary, and — for GET, not in the answer to the POST that
+// just sent it — its sanitized content.
 type articleJSON struct {
-	*feed.Article
-	Link    string `json:"link"`
-	Summary string `json:"summary"`
-
+	ID          string    `json:"id"`
+	GUID        string    `json:"guid"`
+	Title       string    `json:"title"`
+	Link        string    `json:"link"`
+	URL         string    `json:"url,omitempty"`
+	Authors     []string  `json:"authors,omitempty"`
+	Categories  []string  `json:"categories,omitempty"`
+	Tags        []string  `json:"tags,omitempty"`
+	Lang        string    `json:"lang,omitempty"`
+	Image       string    `json:"image,omitempty"`
+	Excerpt     string    `json:"excerpt,omitempty"`
+	FeatureText string    `json:"feature_text,omitempty"`
+	Highlights  []string  `json:"highlights,omitempty"`
+	Lead        string    `json:"lead,omitempty"`
+	Summary     string    `json:"summary"`
 	ContentHTML *string   `json:"content_html,omitempty"`
-	Hash        *struct{} `json:"hash,omitempty"`
-	Seq         *struct{} `json:"seq,omitempty"`
-	DateSet     *struct{} `json:"date_set,omitempty"`
-	UpdatedSet  *struct{} `json:"updated_set,omitempty"`
+	Published   time.Time `json:"published"`
+	Updated     time.Time `json:"updated"`
+}
+
+// postJSON answers a POST: the stored article, what the post did
+// (created, updated or unchanged) and what of the document was ignored.
+type postJSON struct {
+	articleJSON
+	Outcome  string   `json:"outcome"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func (s *Server) articleJSON(a *feed.Article, withContent bool) articleJSON {
-	ch := s.channel("", feed.JSON)
-	j := articleJSON{Article: a, Link: ch.Link(a), Summary: feed.SummaryText(a.Summary(s.cfg.SummaryPoints))}
+	j := articleJSON{
+		ID: a.ID, GUID: a.GUID, Title: a.Title, Link: s.channel("", feed.JSON).Link(a), URL: a.URL,
+		Authors: a.Authors, Categories: a.Categories, Tags: a.Tags, Lang: a.Lang, Image: a.Image,
+		Excerpt: a.Excerpt, FeatureText: a.FeatureText, Highlights: a.Highlights, Lead: a.Lead,
+		Summary:   feed.SummaryText(a.Summary(s.cfg.SummaryPoints)),
+		Published: a.Published, Updated: a.Updated,
+	}
 	if withContent {
 		j.ContentHTML = &a.ContentHTML
 	}
@@ -97,6 +115,8 @@ func fileName(r *http.Request) string {
 	return ""
 }
 
+// handlePost serves POST /api/articles: it parses the document, stores the
+// article and answers 201 (created) or 200 (updated, or unchanged).
 func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 	who, err := s.admit(w, r)
 	if err != nil {
@@ -116,10 +136,10 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	// The store holds its next commit for this post while it is parsed.
-	ctx, done := s.store.Preparing(r.Context())
-	defer done()
-	a, err := ingest.Parse(doc, ingest.Options{
+	// Concurrent posts share a commit if the store knows they are coming.
+	withdraw := s.write.ExpectWrite()
+	defer withdraw()
+	parsed, err := ingest.Parse(doc, ingest.Options{
 		BaseURL:  s.cfg.BaseURL,
 		Lang:     s.cfg.Lang,
 		Now:      s.cfg.Now,
@@ -131,28 +151,20 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	// A deleted article posted again loses its tombstone: the feeds of
-	// the categories it was deleted from change too.
-	gone, err := s.tombstone(ctx, a.ID)
+	withdraw()
+	c, err := s.write.Put(r.Context(), parsed.Article)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	stored, prev, err := s.store.Put(ctx, a)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if prev != stored { // the store returns one pointer for an unchanged re-post
-		s.cache.invalidate(append(scopes(prev, stored), scopes(gone, nil)...)...)
-	}
+	s.publish(newEvent(c))
 	code := http.StatusOK
-	if prev == nil {
+	if c.Outcome == feed.Created {
 		code = http.StatusCreated
-		w.Header().Set("Location", s.cfg.BaseURL.JoinPath("api", "articles", stored.ID).String())
-		s.log.Info("article created", "id", stored.ID, "token", who.name)
+		w.Header().Set("Location", s.cfg.BaseURL.JoinPath("api", "articles", c.Article.ID).String())
+		s.log.Info("article created", "id", c.Article.ID, "token", who.name)
 	}
-	writeJSON(w, code, s.articleJSON(stored, false))
+	writeJSON(w, code, postJSON{articleJSON: s.articleJSON(c.Article, false), Outcome: c.Outcome.String(), Warnings: parsed.Warnings})
 }
 
 // readBody reads a request body, into a buffer of the announced length
@@ -169,8 +181,10 @@ func readBody(r io.Reader, length int64) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
+// handleGetArticle serves GET /api/articles/{id}: the article as JSON,
+// with its content.
 func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
-	a, err := s.store.Get(r.Context(), r.PathValue("id"))
+	a, err := s.read.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -178,6 +192,8 @@ func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.articleJSON(a, true))
 }
 
+// handleDelete serves DELETE /api/articles/{id}: 204 once the article has
+// left every feed.
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	who, err := s.admit(w, r)
 	if err != nil {
@@ -185,17 +201,17 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	prev, err := s.store.Delete(r.Context(), id)
+	c, err := s.write.Delete(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.cache.invalidate(scopes(prev, nil)...)
+	s.publish(newEvent(c))
 	s.log.Info("article deleted", "id", id, "token", who.name)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// handleBackup serves a consistent snapshot of the database — a plain
+// handleBackup serves GET /api/backup: a consistent snapshot of the database — a plain
 // bbolt file — while the service goes on accepting posts. The snapshot is
 // first copied to a temporary file at disk speed, so the read transaction
 // it needs is short whatever the client's speed: a stalled client must not
@@ -212,7 +228,7 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	n, err := s.store.Backup(r.Context(), f, nil)
+	n, err := s.admin.Backup(r.Context(), f, nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -227,14 +243,4 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	http.ServeContent(w, r, "", now, f)
 	s.log.Info("backup served", "bytes", n)
-}
-
-// tombstone returns the recently deleted article with the given id (as
-// far as its tombstone tells: id and categories), or nil.
-func (s *Server) tombstone(ctx context.Context, id string) (*feed.Article, error) {
-	t, err := s.store.Tombstone(ctx, id)
-	if err != nil || t == nil || t.When.Before(s.cfg.Now().Add(-s.cfg.KeepDeleted)) {
-		return nil, err
-	}
-	return &feed.Article{ID: t.ID, Categories: t.Categories}, nil
 }

@@ -51,22 +51,6 @@ func scope(category string) string {
 	return "c:" + feed.CategoryKey(category)
 }
 
-// scopes lists the cache scopes a change from prev to cur touches: the
-// site's (with every article page) and every category either version is
-// filed under.
-func scopes(prev, cur *feed.Article) []string {
-	out := []string{""}
-	for _, a := range []*feed.Article{prev, cur} {
-		if a == nil {
-			continue
-		}
-		for _, c := range a.Categories {
-			out = append(out, scope(c))
-		}
-	}
-	return out
-}
-
 // positiveParam reads a whole-number query parameter in [1, max].
 func positiveParam(q url.Values, name string, def, max int) (int, error) {
 	v := q.Get(name)
@@ -135,7 +119,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 	rd, err := s.cache.get(key, func(changed time.Time) (*rendered, error) {
 		// The render outlives this request when others wait for it.
 		ctx := context.WithoutCancel(r.Context())
-		items, err := s.store.Latest(ctx, category, (page-1)*n, n+1)
+		items, err := s.read.Latest(ctx, category, (page-1)*n, n+1)
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +127,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 		items = items[:min(n, len(items))]
 		var deleted []feed.Tombstone
 		if page == 1 {
-			deleted, err = s.store.Deleted(ctx, category, s.cfg.Now().Add(-s.cfg.KeepDeleted))
+			deleted, err = s.read.Deleted(ctx, category)
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +161,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 			c.Links = append(c.Links, feed.Link{Rel: "next", Href: base + s.feedQuery(n, page+1)})
 		}
 		if category == "" && page == 1 {
-			last, err := s.store.LastSeq(ctx)
+			last, err := s.read.LastSeq(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -226,7 +210,7 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 	size := uint64(s.cfg.ArchiveSize)
 	rd, err := s.cache.get(cacheKey{name: "archive " + f.Ext() + " " + strconv.FormatUint(n, 10)}, func(changed time.Time) (*rendered, error) {
 		ctx := context.WithoutCancel(r.Context())
-		last, err := s.store.LastSeq(ctx)
+		last, err := s.read.LastSeq(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +218,7 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 		if n > open {
 			return nil, feed.ErrNotFound
 		}
-		items, err := s.store.Arrived(ctx, (n-1)*size+1, n*size)
+		items, err := s.read.Arrived(ctx, (n-1)*size+1, n*size)
 		if err != nil {
 			return nil, err
 		}

@@ -152,7 +152,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, category stri
 }
 
 func (s *Server) renderList(ctx context.Context, category string, changed time.Time) (*rendered, error) {
-	items, err := s.store.Latest(ctx, category, 0, s.cfg.FeedLimit)
+	items, err := s.read.Latest(ctx, category, 0, s.cfg.FeedLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time) (*rendered, error) {
-	a, err := s.store.Get(ctx, id)
+	a, err := s.read.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -3,9 +3,7 @@
 package server
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -60,7 +58,9 @@ type Config struct {
 // Server serves sokbo's HTTP interface.
 type Server struct {
 	cfg   Config
-	store Store
+	read  Reader
+	write Writer
+	admin Admin
 	mux   *http.ServeMux
 	log   *slog.Logger
 	cache *cache
@@ -127,7 +127,7 @@ func New(cfg Config, st Store) *Server {
 		u.Path += "/"
 		cfg.BaseURL = &u
 	}
-	s := &Server{cfg: cfg, store: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.CacheBytes, cfg.Now),
+	s := &Server{cfg: cfg, read: st, write: st, admin: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.CacheBytes, cfg.Now),
 		styles: new(ingest.StyleCache)}
 	s.ccFeed = fmt.Sprintf("public, max-age=%d", int(cfg.MaxAge.Seconds()))
 	if cfg.StaleWhileRevalidate > 0 {

@@ -24,7 +24,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	s.cache.mu.Lock()
 	entries := len(s.cache.entries)
 	s.cache.mu.Unlock()
-	groups, writes := s.store.Groups()
+	groups, writes := s.admin.Groups()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"write_groups":  groups,
 		"writes":        writes,

@@ -1,0 +1,36 @@
+package server
+
+import "sokbo/feed"
+
+// An Event is what one committed write means to the service: the
+// feed.Change the store reported, and the cache scopes — the site's feeds
+// and pages, and each touched category's — that no longer hold. Every
+// write becomes exactly one Event, published before the write's response
+// is sent, so a request that starts after a POST returned sees it.
+type Event struct {
+	Change feed.Change
+	// Scopes are the cache scopes to invalidate (see scope); none when the
+	// write changed nothing.
+	Scopes []string
+}
+
+// newEvent returns the Event of c.
+func newEvent(c feed.Change) Event {
+	e := Event{Change: c}
+	if !c.Changed() {
+		return e
+	}
+	e.Scopes = append(e.Scopes, "") // the site's feeds, archives and pages
+	for _, name := range c.Categories() {
+		e.Scopes = append(e.Scopes, scope(name))
+	}
+	return e
+}
+
+// publish acts on e: today, by invalidating the cached responses it
+// makes stale.
+func (s *Server) publish(e Event) {
+	if len(e.Scopes) > 0 {
+		s.cache.invalidate(e.Scopes...)
+	}
+}
