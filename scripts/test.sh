@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs sokbo's whole test suite: gofmt, go vet, and every test with the race
-# detector. The race detector needs cgo, so a C compiler is installed first
-# when the machine has none (Debian: apt-get install gcc).
+# detector, ending with one summary line. The race detector needs cgo, so a
+# C compiler is installed first when the machine has none (Debian: gcc).
+# Extra arguments go to go test (./scripts/test.sh -short skips the long
+# tests: the crash rounds, the big fills).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -20,4 +22,20 @@ if [ -n "$unformatted" ]; then
 	exit 1
 fi
 go vet ./...
-CGO_ENABLED=1 go test -race -count=1 -timeout 8m ./...
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+CGO_ENABLED=1 go test -race -count=1 -timeout 8m -v "$@" ./... >"$log" 2>&1 || status=$?
+
+# Package results, then each failure with its messages.
+grep -E '^(ok|FAIL|panic:|\?)' "$log" | grep -v 'no test files' || true
+awk '/^ *--- FAIL/ {p=1} /^ *--- (PASS|SKIP)/ || /^=== / {p=0} p' "$log"
+if [ "$status" -ne 0 ] && ! grep -q -- '--- FAIL' "$log"; then
+	tail -n 40 "$log" # a build failure or a panic outside a test
+fi
+passed=$(grep -c -- '--- PASS' "$log" || true)
+failed=$(grep -c -- '--- FAIL' "$log" || true)
+skipped=$(grep -c -- '--- SKIP' "$log" || true)
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
