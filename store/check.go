@@ -15,151 +15,176 @@ import (
 
 // Check verifies the store's consistency: every index entry points to an
 // existing article whose Published and categories put it there, and every
-// article is in all its indexes. It returns one line per problem, none
-// when the store is sound. It reads the whole store in one transaction,
-// which is a maintenance cost, not a per-request one.
+// article is in all its indexes; tombstones and their index agree. It
+// returns one line per problem, none when the store is sound. It reads the
+// whole store in one transaction, which is a maintenance cost, not a
+// per-request one.
 func (db *DB) Check(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var problems []string
-	report := func(format string, args ...any) {
-		problems = append(problems, fmt.Sprintf(format, args...))
+	c := &checker{
+		wantTime: map[string]string{},
+		wantCats: map[string]map[string]string{},
+		wantSeq:  map[uint64]string{},
 	}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		// bbolt's own check of the file: pages, freelist, B+tree order.
 		for err := range tx.Check() {
-			report("file: %v", err)
+			c.report("file: %v", err)
 		}
-		// The index entries every article should have, built from the items.
-		wantTime := map[string]string{}            // time key → id
-		wantCats := map[string]map[string]string{} // category key → time key → id
-		wantSeq := map[uint64]string{}             // arrival number → id
-		n := 0
-		err := tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
-			if n++; n%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			if v == nil {
-				report("items: %q is a bucket, not an article", k)
-				return nil
-			}
-			var r record
-			if _, err := decodeRecord(v, &r); err != nil {
-				report("items: article %q: cannot decode: %v", k, err)
-				return nil
-			}
-			a := &r.Article
-			if a.ID != string(k) {
-				report("items: article stored under %q has id %q", k, a.ID)
-			}
-			tk := string(timeKey(a.Published, string(k)))
-			wantTime[tk] = string(k)
-			if other, dup := wantSeq[r.Seq]; dup {
-				report("items: articles %q and %q share arrival number %d", other, k, r.Seq)
-			}
-			wantSeq[r.Seq] = string(k)
-			for _, cat := range categoryKeys(a.Categories) {
-				if wantCats[cat] == nil {
-					wantCats[cat] = map[string]string{}
-				}
-				wantCats[cat][tk] = string(k)
-			}
-			return nil
-		})
-		if err != nil {
+		c.items = tx.Bucket(bucketItems)
+		if err := c.readItems(ctx); err != nil {
 			return err
 		}
-		items := tx.Bucket(bucketItems)
-
-		checkIndex(tx.Bucket(bucketTime), items, "time index", wantTime, report)
-
-		seqs := tx.Bucket(bucketSeq)
-		last := seqs.Sequence()
-		err = seqs.ForEach(func(k, v []byte) error {
-			if len(k) != 8 || v == nil {
-				report("arrival index: malformed entry %x", k)
-				return nil
-			}
-			seq := binary.BigEndian.Uint64(k)
-			want, ok := wantSeq[seq]
-			switch {
-			case !ok && items.Get(v) == nil:
-				report("arrival index: entry %d for missing article %q", seq, v)
-			case !ok || want != string(v):
-				report("arrival index: stale entry %d for article %q", seq, v)
-			}
-			delete(wantSeq, seq)
-			return nil
-		})
-		if err != nil {
+		checkIndex(tx.Bucket(bucketTime), c.items, "time index", c.wantTime, c.report)
+		if err := c.checkArrivals(tx.Bucket(bucketSeq)); err != nil {
 			return err
 		}
-		deletedIDs := tx.Bucket(bucketDeletedIDs)
-		err = tx.Bucket(bucketDeleted).ForEach(func(k, v []byte) error {
-			var t feed.Tombstone
-			switch err := json.Unmarshal(v, &t); {
-			case err != nil:
-				report("deleted: tombstone %x: cannot decode: %v", k, err)
-			case items.Get([]byte(t.ID)) != nil:
-				report("deleted: tombstone for article %q, which exists", t.ID)
-			case deletedIDs != nil && !bytes.Equal(deletedIDs.Get([]byte(t.ID)), k):
-				report("deleted: tombstone %x of article %q is not in the id index", k, t.ID)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := c.checkTombstones(tx.Bucket(bucketDeleted), tx.Bucket(bucketDeletedIDs)); err != nil {
 			return err
 		}
-		if deletedIDs != nil {
-			err = deletedIDs.ForEach(func(id, k []byte) error {
-				if v := tx.Bucket(bucketDeleted).Get(k); v == nil || len(k) <= 8 || string(k[8:]) != string(id) {
-					report("deleted: id index entry %q points to no tombstone of it", id)
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		for seq, id := range wantSeq {
-			report("arrival index: missing entry %d for article %q", seq, id)
-			if seq > last {
-				report("arrival index: article %q has arrival number %d beyond the last assigned %d", id, seq, last)
-			}
-		}
-
-		cats := tx.Bucket(bucketCats)
-		err = cats.ForEach(func(k, v []byte) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if v != nil {
-				report("cats: %q is a value, not a category bucket", k)
-				return nil
-			}
-			name := string(k)
-			checkIndex(cats.Bucket(k), items, fmt.Sprintf("category %q", name), wantCats[name], report)
-			delete(wantCats, name)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for name, want := range wantCats {
-			for tk, id := range want {
-				report("category %q: missing entry for article %q (published %s)", name, id, keyTime([]byte(tk)))
-			}
-		}
-		return nil
+		return c.checkCategories(ctx, tx.Bucket(bucketCats))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("check store: %w", err)
 	}
-	slices.Sort(problems) // map order would make the report vary
-	return problems, nil
+	slices.Sort(c.problems) // map order would make the report vary
+	return c.problems, nil
+}
+
+// checker holds what Check has learnt so far.
+type checker struct {
+	problems []string
+	items    *bolt.Bucket
+	// The index entries every article should have, built from the items.
+	wantTime map[string]string            // time key → id
+	wantCats map[string]map[string]string // category key → time key → id
+	wantSeq  map[uint64]string            // arrival number → id
+}
+
+func (c *checker) report(format string, args ...any) {
+	c.problems = append(c.problems, fmt.Sprintf(format, args...))
+}
+
+// readItems decodes every article and notes the index entries it needs.
+func (c *checker) readItems(ctx context.Context) error {
+	n := 0
+	return c.items.ForEach(func(k, v []byte) error {
+		if n++; n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if v == nil {
+			c.report("items: %q is a bucket, not an article", k)
+			return nil
+		}
+		var r record
+		if _, err := decodeRecord(v, &r); err != nil {
+			c.report("items: article %q: cannot decode: %v", k, err)
+			return nil
+		}
+		if r.ID != string(k) {
+			c.report("items: article stored under %q has id %q", k, r.ID)
+		}
+		tk := string(timeKey(r.Published, string(k)))
+		c.wantTime[tk] = string(k)
+		if other, dup := c.wantSeq[r.Seq]; dup {
+			c.report("items: articles %q and %q share arrival number %d", other, k, r.Seq)
+		}
+		c.wantSeq[r.Seq] = string(k)
+		for _, cat := range categoryKeys(r.Categories) {
+			if c.wantCats[cat] == nil {
+				c.wantCats[cat] = map[string]string{}
+			}
+			c.wantCats[cat][tk] = string(k)
+		}
+		return nil
+	})
+}
+
+// checkArrivals compares the arrival index with the articles' numbers.
+func (c *checker) checkArrivals(seqs *bolt.Bucket) error {
+	last := seqs.Sequence()
+	err := seqs.ForEach(func(k, v []byte) error {
+		if len(k) != 8 || v == nil {
+			c.report("arrival index: malformed entry %x", k)
+			return nil
+		}
+		seq := binary.BigEndian.Uint64(k)
+		want, ok := c.wantSeq[seq]
+		switch {
+		case !ok && c.items.Get(v) == nil:
+			c.report("arrival index: entry %d for missing article %q", seq, v)
+		case !ok || want != string(v):
+			c.report("arrival index: stale entry %d for article %q", seq, v)
+		}
+		delete(c.wantSeq, seq)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for seq, id := range c.wantSeq {
+		c.report("arrival index: missing entry %d for article %q", seq, id)
+		if seq > last {
+			c.report("arrival index: article %q has arrival number %d beyond the last assigned %d", id, seq, last)
+		}
+	}
+	return nil
+}
+
+// checkTombstones checks that no tombstone stands for an existing article
+// and that the tombstones and their id index agree.
+func (c *checker) checkTombstones(deleted, ids *bolt.Bucket) error {
+	err := deleted.ForEach(func(k, v []byte) error {
+		var t feed.Tombstone
+		switch err := json.Unmarshal(v, &t); {
+		case err != nil:
+			c.report("deleted: tombstone %x: cannot decode: %v", k, err)
+		case c.items.Get([]byte(t.ID)) != nil:
+			c.report("deleted: tombstone for article %q, which exists", t.ID)
+		case ids != nil && !bytes.Equal(ids.Get([]byte(t.ID)), k):
+			c.report("deleted: tombstone %x of article %q is not in the id index", k, t.ID)
+		}
+		return nil
+	})
+	if err != nil || ids == nil {
+		return err
+	}
+	return ids.ForEach(func(id, k []byte) error {
+		if v := deleted.Get(k); v == nil || len(k) <= 8 || string(k[8:]) != string(id) {
+			c.report("deleted: id index entry %q points to no tombstone of it", id)
+		}
+		return nil
+	})
+}
+
+// checkCategories compares each category's index with its articles.
+func (c *checker) checkCategories(ctx context.Context, cats *bolt.Bucket) error {
+	err := cats.ForEach(func(k, v []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if v != nil {
+			c.report("cats: %q is a value, not a category bucket", k)
+			return nil
+		}
+		name := string(k)
+		checkIndex(cats.Bucket(k), c.items, fmt.Sprintf("category %q", name), c.wantCats[name], c.report)
+		delete(c.wantCats, name)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for name, want := range c.wantCats {
+		for tk, id := range want {
+			c.report("category %q: missing entry for article %q (published %s)", name, id, keyTime([]byte(tk)))
+		}
+	}
+	return nil
 }
 
 // checkIndex compares the entries of index with want (time key → id),
