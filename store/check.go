@@ -218,4 +218,3 @@ func checkIndex(index, items *bolt.Bucket, where string, want map[string]string,
 		}
 	}
 }
-

@@ -154,4 +154,3 @@ func (db *DB) Arrived(ctx context.Context, from, to uint64) ([]*feed.Article, er
 	slices.Reverse(out)
 	return out, nil
 }
-

@@ -158,4 +158,3 @@ func indexTombstones(tx *bolt.Tx) error {
 		return ids.Put(k[8:], bytes.Clone(k))
 	})
 }
-
