@@ -86,98 +86,115 @@ func (s *Server) feedQuery(limit, page int) string {
 	return "?" + strings.Join(q, "&")
 }
 
-// serveFeed serves a site or category feed, page ?page= of ?limit= items,
-// from the cache; RFC 5005 paging links lead to older pages, and the
-// site's first page links to the newest archive page.
+// feedPage is one page of a site or category feed, as a request names it.
+type feedPage struct {
+	format      feed.Format
+	category    string // "" for the site's
+	limit, page int
+}
+
+// serveFeed serves GET /feed.{rss,atom,json} and a category's
+// /category/{name}/feed.{rss,atom,json}: page ?page= of ?limit= items,
+// from the cache.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format, category string) {
-	var query url.Values // nil, which reads as empty, unless there is a query
-	if r.URL.RawQuery != "" {
-		query = r.URL.Query()
-	}
-	n, err := positiveParam(query, "limit", s.cfg.FeedLimit, s.cfg.MaxFeedLimit)
+	p, err := s.parseFeedPage(r, f, category)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	page, err := positiveParam(query, "page", 1, maxPage)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if (page-1)*n > maxOffset {
-		// A page's offset is walked in the index: bound it, so that no
-		// request costs a walk of the whole archive.
-		s.fail(w, r, &statusError{http.StatusBadRequest, fmt.Sprintf("page: deeper than %d articles; older ones are in the archives (/archive/N/feed.%s)", maxOffset, f.Ext())})
 		return
 	}
 	// The name as requested is part of the key: the feed's self link
 	// repeats the URL it was fetched by.
-	key := cacheKey{scope: scope(category), name: f.Ext(), limit: n, page: page}
+	key := cacheKey{scope: scope(category), name: f.Ext(), limit: p.limit, page: p.page}
 	if category != "" {
 		key.name += " " + category
 	}
 	rd, err := s.cache.get(key, func(changed time.Time) (*rendered, error) {
 		// The render outlives this request when others wait for it.
-		ctx := context.WithoutCancel(r.Context())
-		items, err := s.read.Latest(ctx, category, (page-1)*n, n+1)
-		if err != nil {
-			return nil, err
-		}
-		more := len(items) > n
-		items = items[:min(n, len(items))]
-		var deleted []feed.Tombstone
-		if page == 1 {
-			deleted, err = s.read.Deleted(ctx, category)
-			if err != nil {
-				return nil, err
-			}
-		}
-		if len(items) == 0 && (page > 1 || category != "" && len(deleted) == 0) {
-			// A category exists while it has articles or recent deletions;
-			// an empty Atom feed is valid, but some readers reject one
-			// without entries.
-			return nil, feed.ErrNotFound
-		}
-		name := category
-		if category != "" {
-			name = displayName(category, items)
-		}
-		c := s.channel(name, f)
-		c.Deleted = deleted
-		c.SelfURL = s.feedURL(category, f)
-		if category != "" {
-			// However a later article spells the category, its feed's id
-			// stays the same.
-			c.FeedID = s.feedURL(feed.CategoryKey(category), feed.Atom)
-		}
-		base := c.SelfURL
-		c.SelfURL = base + s.feedQuery(n, page)
-		if page > 1 {
-			c.Links = append(c.Links,
-				feed.Link{Rel: "first", Href: base + s.feedQuery(n, 1)},
-				feed.Link{Rel: "previous", Href: base + s.feedQuery(n, page-1)})
-		}
-		if more {
-			c.Links = append(c.Links, feed.Link{Rel: "next", Href: base + s.feedQuery(n, page+1)})
-		}
-		if category == "" && page == 1 {
-			last, err := s.read.LastSeq(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if last > 0 {
-				// The open archive page: everything that ever arrived is
-				// on the chain, even what the feed's window has dropped.
-				c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(last/uint64(s.cfg.ArchiveSize)+1, f)})
-			}
-		}
-		return s.renderFeed(f, c, items, s.ccFeed, changed)
+		return s.renderFeedPage(context.WithoutCancel(r.Context()), p, changed)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	rd.serve(w, r)
+}
+
+// parseFeedPage reads ?limit= and ?page=.
+func (s *Server) parseFeedPage(r *http.Request, f feed.Format, category string) (feedPage, error) {
+	var query url.Values // nil, which reads as empty, unless there is a query
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query()
+	}
+	n, err := positiveParam(query, "limit", s.cfg.FeedLimit, s.cfg.MaxFeedLimit)
+	if err != nil {
+		return feedPage{}, err
+	}
+	page, err := positiveParam(query, "page", 1, maxPage)
+	if err != nil {
+		return feedPage{}, err
+	}
+	if (page-1)*n > maxOffset {
+		// A page's offset is walked in the index: bound it, so that no
+		// request costs a walk of the whole archive.
+		return feedPage{}, &statusError{http.StatusBadRequest, fmt.Sprintf("page: deeper than %d articles; older ones are in the archives (/archive/N/feed.%s)", maxOffset, f.Ext())}
+	}
+	return feedPage{format: f, category: category, limit: n, page: page}, nil
+}
+
+// renderFeedPage renders p. RFC 5005 paging links lead to older pages,
+// and the site's first page links to the newest archive page.
+func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Time) (*rendered, error) {
+	items, err := s.read.Latest(ctx, p.category, (p.page-1)*p.limit, p.limit+1)
+	if err != nil {
+		return nil, err
+	}
+	more := len(items) > p.limit
+	items = items[:min(p.limit, len(items))]
+	var deleted []feed.Tombstone
+	if p.page == 1 {
+		if deleted, err = s.read.Deleted(ctx, p.category); err != nil {
+			return nil, err
+		}
+	}
+	if len(items) == 0 && (p.page > 1 || p.category != "" && len(deleted) == 0) {
+		// A category exists while it has articles or recent deletions;
+		// an empty Atom feed is valid, but some readers reject one
+		// without entries.
+		return nil, feed.ErrNotFound
+	}
+	name := p.category
+	if p.category != "" {
+		name = displayName(p.category, items)
+	}
+	c := s.channel(name, p.format)
+	c.Deleted = deleted
+	base := s.feedURL(p.category, p.format)
+	if p.category != "" {
+		// However a later article spells the category, its feed's id
+		// stays the same.
+		c.FeedID = s.feedURL(feed.CategoryKey(p.category), feed.Atom)
+	}
+	c.SelfURL = base + s.feedQuery(p.limit, p.page)
+	if p.page > 1 {
+		c.Links = append(c.Links,
+			feed.Link{Rel: "first", Href: base + s.feedQuery(p.limit, 1)},
+			feed.Link{Rel: "previous", Href: base + s.feedQuery(p.limit, p.page-1)})
+	}
+	if more {
+		c.Links = append(c.Links, feed.Link{Rel: "next", Href: base + s.feedQuery(p.limit, p.page+1)})
+	}
+	if p.category == "" && p.page == 1 {
+		last, err := s.read.LastSeq(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if last > 0 {
+			// The open archive page: everything that ever arrived is on
+			// the chain, even what the feed's window has dropped.
+			c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(last/uint64(s.cfg.ArchiveSize)+1, p.format)})
+		}
+	}
+	return s.renderFeed(p.format, c, items, s.ccFeed, changed)
 }
 
 func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Article, cacheControl string, changed time.Time) (*rendered, error) {
@@ -192,8 +209,9 @@ func (s *Server) archiveURL(n uint64, f feed.Format) string {
 	return s.cfg.BaseURL.String() + "archive/" + strconv.FormatUint(n, 10) + "/feed." + f.Ext()
 }
 
-// handleArchive serves RFC 5005 archive page n: the n-th ArchiveSize
-// articles in order of arrival. Pages 1 … last/size are full; the page
+// handleArchive serves GET /archive/{n}/feed.{rss,atom,json}: RFC 5005
+// archive page n, the n-th ArchiveSize articles in order of arrival.
+// Pages 1 … last/size are full; the page
 // after them is open (partial, possibly empty) and is what the
 // subscription feed links as prev-archive, so no article falls between the
 // feed's window and the archives. A full page keeps its articles whatever
@@ -257,7 +275,7 @@ func displayName(category string, items []*feed.Article) string {
 	return strings.Join(strings.Fields(category), " ")
 }
 
-// handleCategory serves /category/{name}/feed.{rss,atom,json} and the
+// handleCategory serves GET /category/{name}/feed.{rss,atom,json} and the
 // category's headlines page at /category/{name}/. The name is one
 // percent-encoded segment ("경제%2F산업"), but an unencoded "/" inside it is
 // accepted too: everything before the last segment is the name.
