@@ -8,52 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"sokbo/feed"
 	"sokbo/feed/ingest"
 )
-
-// Config is the server's configuration; see config.example.yaml for the
-// meaning and defaults of each setting.
-type Config struct {
-	Title       string
-	Description string
-	// BaseURL is the public URL of the site, ending in "/".
-	BaseURL *url.URL
-	Lang    string
-	// Tokens are the bearer tokens allowed to post and delete articles.
-	Tokens []Token
-	// FeedLimit is how many items a feed has by default; MaxFeedLimit the
-	// most that ?limit= may ask for.
-	FeedLimit    int
-	MaxFeedLimit int
-	// SummaryPoints is how many highlighted sentences a summary shows.
-	SummaryPoints int
-	// MaxBody is the largest document accepted, in bytes.
-	MaxBody int64
-	// MaxAge and StaleWhileRevalidate go into the Cache-Control of feeds
-	// and pages, so a CDN or shared cache can sit in front; the RSS <ttl>
-	// is MaxAge in minutes, rounded up.
-	MaxAge               time.Duration
-	StaleWhileRevalidate time.Duration
-	// ArchiveSize is how many articles an RFC 5005 archive page holds.
-	ArchiveSize int
-	// KeepDeleted is how long Atom feeds list a deleted article as an
-	// RFC 6721 deleted-entry; it should match the store's window.
-	KeepDeleted time.Duration
-	// TempDir holds backup snapshots while they are served ("" means the
-	// system's; the database's directory has the room).
-	TempDir string
-	// CacheEntries and CacheBytes bound how many rendered feeds and pages
-	// are kept, and how many bytes they may hold.
-	CacheEntries int
-	CacheBytes   int64
-	// Version names the build in <generator>.
-	Version string
-	Logger  *slog.Logger
-	Now     func() time.Time
-}
 
 // Server serves sokbo's HTTP interface.
 type Server struct {
@@ -72,61 +30,10 @@ type Server struct {
 	styles *ingest.StyleCache
 }
 
-// New returns a server over st. Zero settings in cfg get their defaults.
+// New returns a server over st. Zero settings in cfg get their defaults
+// (DefaultConfig).
 func New(cfg Config, st Store) *Server {
-	if cfg.FeedLimit <= 0 {
-		cfg.FeedLimit = 50
-	}
-	if cfg.MaxFeedLimit <= 0 {
-		cfg.MaxFeedLimit = 500
-	}
-	if cfg.FeedLimit > cfg.MaxFeedLimit {
-		cfg.FeedLimit = cfg.MaxFeedLimit
-	}
-	if cfg.SummaryPoints < 0 {
-		cfg.SummaryPoints = 0
-	}
-	if cfg.MaxAge <= 0 {
-		cfg.MaxAge = time.Minute
-	}
-	if cfg.StaleWhileRevalidate < 0 {
-		cfg.StaleWhileRevalidate = 0
-	}
-	if cfg.ArchiveSize <= 0 {
-		cfg.ArchiveSize = 100
-	}
-	if cfg.KeepDeleted <= 0 {
-		cfg.KeepDeleted = 7 * 24 * time.Hour
-	}
-	if cfg.CacheEntries <= 0 {
-		cfg.CacheEntries = 4096
-	}
-	if cfg.CacheBytes <= 0 {
-		cfg.CacheBytes = 32 << 20
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 1 << 20
-	}
-	if cfg.Title == "" {
-		cfg.Title = "sokbo"
-	}
-	if cfg.Lang == "" {
-		cfg.Lang = "ko"
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.BaseURL == nil {
-		cfg.BaseURL = &url.URL{Scheme: "http", Host: "127.0.0.1:8080", Path: "/"}
-	}
-	if !strings.HasSuffix(cfg.BaseURL.Path, "/") {
-		u := *cfg.BaseURL
-		u.Path += "/"
-		cfg.BaseURL = &u
-	}
+	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, read: st, write: st, admin: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.CacheBytes, cfg.Now),
 		styles: new(ingest.StyleCache)}
 	s.ccFeed = fmt.Sprintf("public, max-age=%d", int(cfg.MaxAge.Seconds()))

@@ -1,0 +1,115 @@
+package server
+
+import (
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration; see config.example.yaml for the
+// meaning of each setting. DefaultConfig holds the defaults.
+type Config struct {
+	Title       string
+	Description string
+	// BaseURL is the public URL of the site, ending in "/".
+	BaseURL *url.URL
+	Lang    string
+	// Tokens are the bearer tokens allowed to post and delete articles.
+	Tokens []Token
+	// FeedLimit is how many items a feed has by default; MaxFeedLimit the
+	// most that ?limit= may ask for.
+	FeedLimit    int
+	MaxFeedLimit int
+	// SummaryHighlights is how many highlighted sentences a summary
+	// shows; zero shows none.
+	SummaryHighlights int
+	// MaxBody is the largest document accepted, in bytes.
+	MaxBody int64
+	// MaxAge and StaleWhileRevalidate go into the Cache-Control of feeds
+	// and pages, so a CDN or shared cache can sit in front; the RSS <ttl>
+	// is MaxAge in minutes, rounded up. A zero StaleWhileRevalidate leaves
+	// the directive out.
+	MaxAge               time.Duration
+	StaleWhileRevalidate time.Duration
+	// ArchiveSize is how many articles an RFC 5005 archive page holds.
+	ArchiveSize int
+	// TempDir holds backup snapshots while they are served ("" means the
+	// system's; the database's directory has the room).
+	TempDir string
+	// CacheEntries and CacheBytes bound how many rendered feeds and pages
+	// are kept, and how many bytes they may hold.
+	CacheEntries int
+	CacheBytes   int64
+	// Version names the build in <generator>.
+	Version string
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+// DefaultConfig returns the defaults: New gives them to the zero fields
+// of its Config, and the command's configuration file starts from them.
+// SummaryHighlights and StaleWhileRevalidate are the exceptions in New,
+// where zero is a setting of its own (none).
+func DefaultConfig() Config {
+	return Config{
+		Title:                "sokbo",
+		Description:          "속보 — breaking news",
+		BaseURL:              &url.URL{Scheme: "http", Host: "127.0.0.1:8080", Path: "/"},
+		Lang:                 "ko",
+		FeedLimit:            50,
+		MaxFeedLimit:         500,
+		SummaryHighlights:    5,
+		MaxBody:              1 << 20,
+		MaxAge:               time.Minute,
+		StaleWhileRevalidate: 5 * time.Minute,
+		ArchiveSize:          100,
+		CacheEntries:         4096,
+		CacheBytes:           32 << 20,
+		Logger:               slog.New(slog.DiscardHandler),
+		Now:                  time.Now,
+	}
+}
+
+// withDefaults returns cfg with DefaultConfig's value in each zero (or
+// negative) field, a FeedLimit no larger than MaxFeedLimit, and a BaseURL
+// ending in "/".
+func (cfg Config) withDefaults() Config {
+	d := DefaultConfig()
+	orDefault(&cfg.Title, d.Title)
+	orDefault(&cfg.Description, d.Description)
+	orDefault(&cfg.Lang, d.Lang)
+	orDefault(&cfg.FeedLimit, d.FeedLimit)
+	orDefault(&cfg.MaxFeedLimit, d.MaxFeedLimit)
+	orDefault(&cfg.MaxBody, d.MaxBody)
+	orDefault(&cfg.MaxAge, d.MaxAge)
+	orDefault(&cfg.ArchiveSize, d.ArchiveSize)
+	orDefault(&cfg.CacheEntries, d.CacheEntries)
+	orDefault(&cfg.CacheBytes, d.CacheBytes)
+	cfg.FeedLimit = min(cfg.FeedLimit, cfg.MaxFeedLimit)
+	cfg.SummaryHighlights = max(cfg.SummaryHighlights, 0)
+	cfg.StaleWhileRevalidate = max(cfg.StaleWhileRevalidate, 0)
+	if cfg.Logger == nil {
+		cfg.Logger = d.Logger
+	}
+	if cfg.Now == nil {
+		cfg.Now = d.Now
+	}
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = d.BaseURL
+	}
+	if !strings.HasSuffix(cfg.BaseURL.Path, "/") {
+		u := *cfg.BaseURL
+		u.Path += "/"
+		cfg.BaseURL = &u
+	}
+	return cfg
+}
+
+// orDefault sets *v to def when it is zero or negative.
+func orDefault[T int | int64 | time.Duration | string](v *T, def T) {
+	var zero T
+	if *v <= zero {
+		*v = def
+	}
+}
