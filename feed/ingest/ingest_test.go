@@ -87,12 +87,8 @@ func TestParseSeed(t *testing.T) {
 	if got, want := a.GUID, "tag:news.example.com,2026-11-25:"+url.PathEscape(a.ID); got != want {
 		t.Errorf("GUID = %q, want %q", got, want)
 	}
-	if a.DateSet || !a.Published.Equal(now().Truncate(time.Second)) || !a.Updated.Equal(a.Published) {
-		t.Errorf("Published, Updated, DateSet = %v, %v, %v; want %v, the same, false",
-			a.Published, a.Updated, a.DateSet, now().Truncate(time.Second))
-	}
-	if len(a.Hash) != 64 {
-		t.Errorf("Hash = %q, want 64 hex digits", a.Hash)
+	if !a.Published.IsZero() || !a.Updated.IsZero() {
+		t.Errorf("Published, Updated = %v, %v; want both zero (the seed has no date)", a.Published, a.Updated)
 	}
 
 	// The seed has 16 highlighted spans, each in a different sentence.
@@ -179,7 +175,6 @@ func TestParseSeedVariants(t *testing.T) {
 				// A different document, and Markdown drops the blank
 				// lines between HTML blocks (and wraps the last line's
 				// inline text in a paragraph).
-				got.Hash = want.Hash
 				fold := regexp.MustCompile(`\n+|</?p>`)
 				got.ContentHTML = fold.ReplaceAllString(got.ContentHTML, "\n")
 				want.ContentHTML = fold.ReplaceAllString(want.ContentHTML, "\n")
@@ -287,25 +282,17 @@ type fields struct {
 	ID, Title, URL, Lang, Image, Excerpt string
 	Authors, Categories, Tags            []string
 	Published, Updated                   time.Time
-	DateSet, UpdatedSet                  bool
 }
 
 func fieldsOf(a *feed.Article) fields {
 	return fields{a.ID, a.Title, a.URL, a.Lang, a.Image, a.Excerpt,
-		a.Authors, a.Categories, a.Tags, a.Published, a.Updated, a.DateSet, a.UpdatedSet}
+		a.Authors, a.Categories, a.Tags, a.Published, a.Updated}
 }
 
 func TestParseFrontMatter(t *testing.T) {
-	noDate := now().Truncate(time.Second)
 	def := func(f fields) fields {
 		if f.Lang == "" {
 			f.Lang = "ko"
-		}
-		if f.Published.IsZero() {
-			f.Published = noDate
-		}
-		if f.Updated.IsZero() {
-			f.Updated = f.Published
 		}
 		return f
 	}
@@ -343,38 +330,38 @@ func TestParseFrontMatter(t *testing.T) {
 		{
 			name: "date with offset",
 			fm:   "title: Ferry\ndate: 2026-11-24 08:30:00 +0900",
-			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry",
 				Published: time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC)},
 		},
 		{
 			name: "date without offset is UTC",
 			fm:   "title: Ferry\ndate: 2026-11-24 08:30:00",
-			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry",
 				Published: time.Date(2026, 11, 24, 8, 30, 0, 0, time.UTC)},
 		},
 		{
 			name: "RFC 3339 with fraction, quoted",
 			fm:   "title: Ferry\ndate: '2026-11-24T08:30:00.25+09:00'",
-			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry",
 				Published: time.Date(2026, 11, 23, 23, 30, 0, 250000000, time.UTC)},
 		},
 		{
 			name: "RFC 3339 Z unquoted",
 			fm:   "title: Ferry\ndate: 2026-11-24T08:30:00Z",
-			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true,
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry",
 				Published: time.Date(2026, 11, 24, 8, 30, 0, 0, time.UTC)},
 		},
 		{
 			name: "date only, and updated",
 			fm:   "title: Ferry\ndate: 2026-11-24\nupdated: 2026-11-25 10:00:00 +0900",
-			want: fields{ID: "2026-11-24-ferry", Title: "Ferry", DateSet: true, UpdatedSet: true,
+			want: fields{ID: "2026-11-24-ferry", Title: "Ferry",
 				Published: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
 				Updated:   time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)},
 		},
 		{
 			name: "updated without date",
 			fm:   "title: Ferry\nupdated: 2020-01-01",
-			want: fields{ID: "ferry", Title: "Ferry", UpdatedSet: true,
+			want: fields{ID: "ferry", Title: "Ferry",
 				Updated: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
 		},
 		{
@@ -479,32 +466,30 @@ func TestParseFileName(t *testing.T) {
 	tests := []struct {
 		name, fileName, fm string
 		wantID             string
-		wantPublished      time.Time
-		wantDateSet        bool
+		wantPublished      time.Time // zero: undated, for the store to date
 	}{
 		{"date and slug from the name", "2026-11-24-ferry-rescue.md", "title: 여객선 구조",
-			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
 		{"a path is reduced to the base name", "_posts/2026-11-24-Ferry-Rescue.markdown", "title: 여객선 구조",
-			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
 		{"explicit date wins", "2026-11-24-ferry-rescue.md", "title: T\ndate: 2026-11-25 09:00:00 +0900",
-			"2026-11-25-ferry-rescue", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), true},
+			"2026-11-25-ferry-rescue", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)},
 		{"explicit id wins", "2026-11-24-ferry-rescue.md", "title: T\nid: my-id",
-			"my-id", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+			"my-id", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
 		{"not a post name", "ferry-rescue.md", "title: Ferry",
-			"ferry", now().Truncate(time.Second), false},
+			"ferry", time.Time{}},
 		{"impossible date in the name", "2026-13-45-ferry.md", "title: Ferry",
-			"ferry", now().Truncate(time.Second), false},
+			"ferry", time.Time{}},
 		{"no file name, date in front matter", "", "title: Ferry\ndate: 2026-11-24",
-			"2026-11-24-ferry", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+			"2026-11-24-ferry", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opt := options(t)
 			opt.FileName = tt.fileName
 			a := parseWith(t, "---\n"+tt.fm+"\n---\n", opt)
-			if a.ID != tt.wantID || !a.Published.Equal(tt.wantPublished) || a.DateSet != tt.wantDateSet {
-				t.Errorf("ID, Published, DateSet = %q, %v, %v; want %q, %v, %v",
-					a.ID, a.Published, a.DateSet, tt.wantID, tt.wantPublished, tt.wantDateSet)
+			if a.ID != tt.wantID || !a.Published.Equal(tt.wantPublished) {
+				t.Errorf("ID, Published = %q, %v; want %q, %v", a.ID, a.Published, tt.wantID, tt.wantPublished)
 			}
 		})
 	}
@@ -519,20 +504,20 @@ func TestParseGUID(t *testing.T) {
 	}
 }
 
-// TestParseStable checks that re-posting an unchanged document gives the
-// same id and hash, and a changed one a different hash.
+// TestParseStable checks that re-posting an unchanged undated document
+// gives the same id and still no date, and that its GUID is dated by Now
+// (the store keeps the first one).
 func TestParseStable(t *testing.T) {
 	doc := "---\ntitle: Ferry rescue\n---\nTwelve saved.\n"
 	a := parse(t, doc)
 	opt := options(t)
 	opt.Now = func() time.Time { return now().Add(48 * time.Hour) }
 	b := parseWith(t, doc, opt)
-	if a.ID != b.ID || a.Hash != b.Hash || a.GUID == b.GUID {
-		t.Errorf("ID, Hash, GUID = %q, %q, %q and %q, %q, %q; want the same id and hash, GUIDs dated by Now",
-			a.ID, a.Hash, a.GUID, b.ID, b.Hash, b.GUID)
+	if a.ID != b.ID || !a.Published.IsZero() || !b.Published.IsZero() {
+		t.Errorf("ID, Published = %q, %v and %q, %v; want the same id, both undated", a.ID, a.Published, b.ID, b.Published)
 	}
-	if c := parse(t, doc+"More.\n"); c.Hash == a.Hash {
-		t.Errorf("changed document has the same hash %q", c.Hash)
+	if want := "tag:news.example.com,2026-11-27:ferry-rescue"; b.GUID != want {
+		t.Errorf("GUID = %q, want %q (dated by Now)", b.GUID, want)
 	}
 }
 
