@@ -1,6 +1,3 @@
-// Package feed holds sokbo's domain: the Article that newsrooms post, the
-// errors shared by every layer, and the RSS 2.0, Atom 1.0 and JSON Feed 1.1
-// renderers. It imports nothing else of sokbo's.
 package feed
 
 import (
@@ -53,31 +50,6 @@ type Article struct {
 	// without an updated date: the store sets it to Published on creation
 	// and to the time of the change on an update.
 	Updated time.Time `json:"updated"`
-}
-
-// Summary is what the feeds show as an article's summary: a lead text
-// (the excerpt, or the first paragraph when there is nothing else) and the
-// first highlighted sentences.
-type Summary struct {
-	Text   string
-	Points []string
-}
-
-// Summary returns the article's summary with at most n highlighted
-// sentences.
-func (a *Article) Summary(n int) Summary {
-	var s Summary
-	s.Text = a.Excerpt
-	if n > len(a.Highlights) {
-		n = len(a.Highlights)
-	}
-	if n > 0 {
-		s.Points = a.Highlights[:n]
-	}
-	if s.Text == "" && len(s.Points) == 0 {
-		s.Text = a.Lead
-	}
-	return s
 }
 
 // Tombstone records a deleted article, so that Atom feeds can tell

@@ -39,7 +39,7 @@ func channel(t testing.TB, f feed.Format) *feed.Channel {
 		Lang:        "ko",
 		Author:      "sokbo",
 		TTL:         5,
-		Points:      2,
+		Highlights:  2,
 		Generator:   "sokbo test",
 	}
 }
@@ -192,7 +192,7 @@ func TestParsedByGofeed(t *testing.T) {
 				}
 			}
 			if strings.Contains(it.Description, "셋째") {
-				t.Errorf("summary %q has more than Points=2 highlights", it.Description)
+				t.Errorf("summary %q has more than the channel's 2 highlights", it.Description)
 			}
 			if !strings.Contains(it.Content, "<b>강조</b>") || strings.ContainsRune(it.Content, 1) {
 				t.Errorf("content = %q", it.Content)
@@ -253,39 +253,6 @@ func TestEmptyFeeds(t *testing.T) {
 	}
 	if !bytes.Contains(render(t, feed.Atom, nil), []byte("<updated>1970-01-01T00:00:00Z</updated>")) {
 		t.Errorf("empty Atom feed lacks a stable <updated>")
-	}
-}
-
-func TestClean(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain":            "plain",
-		"a\x00b\x0bc\x1fd": "abcd",
-		"tab\tnl\ncr\r":    "tab\tnl\ncr\r",
-		"\uFFFE\uFFFFx":    "x",
-		"bad\xffutf8":      "bad\uFFFDutf8",
-		"한글 🙂":             "한글 🙂",
-	} {
-		if got := feed.Clean(in); got != want {
-			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestSummary(t *testing.T) {
-	a := &feed.Article{Excerpt: "ex", Highlights: []string{"a", "b", "c"}, Lead: "lead"}
-	if diff := cmp.Diff(feed.Summary{Text: "ex", Points: []string{"a", "b"}}, a.Summary(2)); diff != "" {
-		t.Errorf("summary (-want +got):\n%s", diff)
-	}
-	if got := feed.SummaryHTML(a.Summary(1)); got != "<p>ex</p><ul><li>a</li></ul>" {
-		t.Errorf("SummaryHTML = %q", got)
-	}
-	b := &feed.Article{Lead: "lead"}
-	if got := b.Summary(5); got.Text != "lead" || len(got.Points) != 0 {
-		t.Errorf("lead fallback = %+v", got)
-	}
-	c := &feed.Article{Highlights: []string{"h"}, Lead: "lead"}
-	if got := c.Summary(5); got.Text != "" {
-		t.Errorf("lead used although there are highlights: %+v", got)
 	}
 }
 

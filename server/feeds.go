@@ -24,12 +24,12 @@ func (s *Server) channel(category string, f feed.Format) *feed.Channel {
 		SelfURL:     s.feedURL(category, f),
 		// The Atom feed id is the Atom feed's URL whatever format is
 		// rendered, so it is the same id however the feed was reached.
-		FeedID:    s.feedURL(category, feed.Atom),
-		Lang:      s.cfg.Lang,
-		Author:    s.cfg.Title,
-		TTL:       int((s.cfg.MaxAge + time.Minute - 1) / time.Minute),
-		Points:    s.cfg.SummaryPoints,
-		Generator: "sokbo " + s.cfg.Version,
+		FeedID:     s.feedURL(category, feed.Atom),
+		Lang:       s.cfg.Lang,
+		Author:     s.cfg.Title,
+		TTL:        int((s.cfg.MaxAge + time.Minute - 1) / time.Minute),
+		Highlights: s.cfg.SummaryPoints,
+		Generator:  "sokbo " + s.cfg.Version,
 	}
 	if category != "" {
 		c.Title = s.cfg.Title + " — " + category

@@ -84,8 +84,8 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 <article lang="{{.A.Lang}}">
 <h1>{{.A.Title}}</h1>
 <p class="meta"><time datetime="{{.Published}}">{{.Published}}</time>{{if ne .Published .Updated}} (updated <time datetime="{{.Updated}}">{{.Updated}}</time>){{end}}{{range .A.Authors}} · {{.}}{{end}}{{range .Categories}} · <a href="{{.Href}}">{{.Name}}</a>{{end}}</p>
-{{- if or .Summary.Text .Summary.Points}}
-<section class="summary">{{with .Summary.Text}}<p><strong>{{.}}</strong></p>{{end}}{{with .Summary.Points}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</section>
+{{- if or .Summary.Text .Summary.Highlights}}
+<section class="summary">{{with .Summary.Text}}<p><strong>{{.}}</strong></p>{{end}}{{with .Summary.Highlights}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</section>
 {{- end}}
 {{.Content}}
 </article>
