@@ -65,3 +65,27 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClean checks HasNonXMLChar's byte scan against the rune-level rule,
+// and that Clean leaves valid UTF-8 with no character XML forbids,
+// changing nothing that had none.
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{
+		"", "plain text", "a\x01b\x1fc\x7fd", "\ufffe\uffff\ufffd", "\xef\xbf", "\xef\xbf\xbe",
+		"bad \xff\xfe utf-8 \xed\xa0\x80 surrogate", "tab\tline\nreturn\r\vform\f\u0085nel", "가힣\ud7ff…é",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := feed.HasNonXMLChar(s), strings.IndexFunc(s, notXMLChar) >= 0; got != want {
+			t.Errorf("HasNonXMLChar(%q) = %v, want %v", s, got, want)
+		}
+		c := feed.Clean(s)
+		if !utf8.ValidString(c) || feed.HasNonXMLChar(c) {
+			t.Errorf("Clean(%q) = %q: invalid UTF-8 or a character XML forbids", s, c)
+		}
+		if utf8.ValidString(s) && !feed.HasNonXMLChar(s) && c != s {
+			t.Errorf("Clean(%q) = %q, want it unchanged", s, c)
+		}
+	})
+}

@@ -89,10 +89,14 @@ func renderChannel(t testing.TB, f feed.Format, c *feed.Channel, items []*feed.A
 	return buf.Bytes()
 }
 
+// TestGolden compares each format's rendering of a full, an empty and an
+// archive feed with testdata/.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 		for name, items := range map[string][]*feed.Article{"feed": articles(), "empty": nil, "archive": articles()[1:]} {
 			t.Run(name+"."+f.Ext(), func(t *testing.T) {
+				t.Parallel()
 				c := channel(t, f)
 				if name == "archive" {
 					c.Archive = true
@@ -140,9 +144,11 @@ func wellFormed(t testing.TB, b []byte) {
 
 // TestParsedByGofeed reads each format back with a third-party parser.
 func TestParsedByGofeed(t *testing.T) {
+	t.Parallel()
 	want := articles()
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 		t.Run(f.Ext(), func(t *testing.T) {
+			t.Parallel()
 			b := render(t, f, want)
 			if f != feed.JSON {
 				wellFormed(t, b)
@@ -160,65 +166,74 @@ func TestParsedByGofeed(t *testing.T) {
 			if len(got.Items) != 2 {
 				t.Fatalf("%d items, want 2", len(got.Items))
 			}
-			it := got.Items[0]
-			// The vertical tab is stripped: XML 1.0 forbids it.
-			if want := "대통령실 <발표> & \"]]>\" 끝"; it.Title != want {
-				t.Errorf("title = %q, want %q", it.Title, want)
-			}
-			if it.GUID != want[0].GUID {
-				t.Errorf("guid = %q, want %q", it.GUID, want[0].GUID)
-			}
-			if want := "https://news.example.com/articles/2026-11-24-%EB%8C%80%ED%86%B5%EB%A0%B9%EC%8B%A4-%EB%B0%9C%ED%91%9C"; it.Link != want {
-				t.Errorf("link = %q, want %q", it.Link, want)
-			}
+			checkFirstItem(t, f, got.Items[0], want[0])
 			if got.Items[1].Link != "https://elsewhere.example.org/story" {
 				t.Errorf("second link = %q, want the article's own url", got.Items[1].Link)
 			}
-			if diff := cmp.Diff([]string{"News", "경제/산업", "한미동맹"}, it.Categories); diff != "" {
-				t.Errorf("categories (-want +got):\n%s", diff)
-			}
-			if it.PublishedParsed == nil || !it.PublishedParsed.Equal(want[0].Published) {
-				t.Errorf("published = %v, want %v", it.PublishedParsed, want[0].Published)
-			}
-			if f != feed.RSS && (it.UpdatedParsed == nil || !it.UpdatedParsed.Equal(want[0].Updated)) {
-				t.Errorf("updated = %v, want %v", it.UpdatedParsed, want[0].Updated)
-			}
-			if it.Image == nil && !hasImage(it) {
-				t.Errorf("no image found in %+v", it)
-			}
-			for _, s := range []string{"요약 <문장> & 설명.", "첫 문장입니다.", "둘째 문장입니다."} {
-				if !strings.Contains(it.Description, s) && !strings.Contains(it.Description, htmlEscape(s)) {
-					t.Errorf("summary %q lacks %q", it.Description, s)
-				}
-			}
-			if strings.Contains(it.Description, "셋째") {
-				t.Errorf("summary %q has more than the channel's 2 highlights", it.Description)
-			}
-			if !strings.Contains(it.Content, "<b>강조</b>") || strings.ContainsRune(it.Content, 1) {
-				t.Errorf("content = %q", it.Content)
-			}
 			if got.Items[1].Description == "" || !strings.Contains(got.Items[1].Description, "The first paragraph.") {
 				t.Errorf("lead-only summary = %q", got.Items[1].Description)
-			}
-			var names []string
-			for _, a := range it.Authors {
-				names = append(names, a.Name)
-			}
-			wantNames := []string{"김기자", "Jane Doe"}
-			if f == feed.RSS {
-				wantNames = []string{"김기자, Jane Doe"}
-			}
-			if diff := cmp.Diff(wantNames, names); diff != "" {
-				t.Errorf("authors (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
+// checkFirstItem checks what gofeed read of the first of articles(): every
+// field the formats carry, cleaned and summarized as the channel says.
+func checkFirstItem(t *testing.T, f feed.Format, it *gofeed.Item, a *feed.Article) {
+	t.Helper()
+	// The vertical tab is stripped: XML 1.0 forbids it.
+	if want := "대통령실 <발표> & \"]]>\" 끝"; it.Title != want {
+		t.Errorf("title = %q, want %q", it.Title, want)
+	}
+	if it.GUID != a.GUID {
+		t.Errorf("guid = %q, want %q", it.GUID, a.GUID)
+	}
+	if want := "https://news.example.com/articles/2026-11-24-%EB%8C%80%ED%86%B5%EB%A0%B9%EC%8B%A4-%EB%B0%9C%ED%91%9C"; it.Link != want {
+		t.Errorf("link = %q, want %q", it.Link, want)
+	}
+	if diff := cmp.Diff([]string{"News", "경제/산업", "한미동맹"}, it.Categories); diff != "" {
+		t.Errorf("categories (-want +got):\n%s", diff)
+	}
+	if it.PublishedParsed == nil || !it.PublishedParsed.Equal(a.Published) {
+		t.Errorf("published = %v, want %v", it.PublishedParsed, a.Published)
+	}
+	if f != feed.RSS && (it.UpdatedParsed == nil || !it.UpdatedParsed.Equal(a.Updated)) {
+		t.Errorf("updated = %v, want %v", it.UpdatedParsed, a.Updated)
+	}
+	if it.Image == nil && !hasImage(it) {
+		t.Errorf("no image found in %+v", it)
+	}
+	for _, s := range []string{"요약 <문장> & 설명.", "첫 문장입니다.", "둘째 문장입니다."} {
+		if !strings.Contains(it.Description, s) && !strings.Contains(it.Description, htmlEscape(s)) {
+			t.Errorf("summary %q lacks %q", it.Description, s)
+		}
+	}
+	if strings.Contains(it.Description, "셋째") {
+		t.Errorf("summary %q has more than the channel's 2 highlights", it.Description)
+	}
+	if !strings.Contains(it.Content, "<b>강조</b>") || strings.ContainsRune(it.Content, 1) {
+		t.Errorf("content = %q", it.Content)
+	}
+	var names []string
+	for _, p := range it.Authors {
+		names = append(names, p.Name)
+	}
+	wantNames := []string{"김기자", "Jane Doe"}
+	if f == feed.RSS {
+		wantNames = []string{"김기자, Jane Doe"}
+	}
+	if diff := cmp.Diff(wantNames, names); diff != "" {
+		t.Errorf("authors (-want +got):\n%s", diff)
+	}
+}
+
+// htmlEscape is s as html.EscapeString writes it.
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
 }
 
+// hasImage reports whether the first article's image is among the item's
+// enclosures or Media RSS content, where gofeed leaves it.
 func hasImage(it *gofeed.Item) bool {
 	for _, e := range it.Enclosures {
 		if e.URL == "https://news.example.com/assets/img/a.jpg" {
@@ -231,28 +246,112 @@ func hasImage(it *gofeed.Item) bool {
 	return false
 }
 
+// TestEmptyFeeds: a feed without items is still a valid document of its
+// format.
 func TestEmptyFeeds(t *testing.T) {
-	b := render(t, feed.JSON, nil)
-	var v map[string]any
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatal(err)
+	t.Parallel()
+	for _, tc := range []struct {
+		f     feed.Format
+		check func(t *testing.T, b []byte)
+	}{{
+		f: feed.RSS,
+	}, {
+		f: feed.Atom,
+		check: func(t *testing.T, b []byte) {
+			if !bytes.Contains(b, []byte("<updated>1970-01-01T00:00:00Z</updated>")) {
+				t.Errorf("empty Atom feed lacks a stable <updated>")
+			}
+		},
+	}, {
+		f: feed.JSON,
+		check: func(t *testing.T, b []byte) {
+			var v map[string]any
+			if err := json.Unmarshal(b, &v); err != nil {
+				t.Fatal(err)
+			}
+			if items, ok := v["items"].([]any); !ok || len(items) != 0 {
+				t.Errorf("items = %#v, want an empty array (JSON Feed requires it)", v["items"])
+			}
+			if v["version"] != feed.JSONFeedVersion {
+				t.Errorf("version = %v", v["version"])
+			}
+		},
+	}} {
+		t.Run(tc.f.Ext(), func(t *testing.T) {
+			t.Parallel()
+			b := render(t, tc.f, nil)
+			if tc.f != feed.JSON {
+				wellFormed(t, b)
+			}
+			if _, err := gofeed.NewParser().ParseString(string(b)); err != nil {
+				t.Errorf("gofeed: %v", err)
+			}
+			if tc.check != nil {
+				tc.check(t, b)
+			}
+		})
 	}
-	items, ok := v["items"].([]any)
-	if !ok || len(items) != 0 {
-		t.Errorf("items = %#v, want an empty array (JSON Feed requires it)", v["items"])
+}
+
+// TestCategories: every format lists an article's categories and then its
+// tags, each category once whatever its spelling, and none that cleaning
+// leaves empty.
+func TestCategories(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name             string
+		categories, tags []string
+		want             []string
+	}{
+		{"none", nil, nil, nil},
+		{"categories then tags", []string{"B", "a"}, []string{"c"}, []string{"B", "a", "c"}},
+		{"a tag repeating a category", []string{"News"}, []string{"news", " NEWS "}, []string{"News"}},
+		{"decomposed Korean", []string{"경제"}, []string{"\u1100\u1167\u11bc\u110c\u1166"}, []string{"경제"}},
+		{"blank and forbidden", []string{" ", "\x00"}, []string{"a\x01", "a"}, []string{"a"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a := articles()[1]
+			a.Categories, a.Tags = tc.categories, tc.tags
+			for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+				got, err := gofeed.NewParser().ParseString(string(render(t, f, []*feed.Article{a})))
+				if err != nil {
+					t.Fatalf("%s: gofeed: %v", f.Ext(), err)
+				}
+				if diff := cmp.Diff(tc.want, got.Items[0].Categories); diff != "" {
+					t.Errorf("%s categories (-want +got):\n%s", f.Ext(), diff)
+				}
+			}
+		})
 	}
-	if v["version"] != feed.JSONFeedVersion {
-		t.Errorf("version = %v", v["version"])
-	}
-	for _, f := range []feed.Format{feed.RSS, feed.Atom} {
-		b := render(t, f, nil)
-		wellFormed(t, b)
-		if _, err := gofeed.NewParser().ParseString(string(b)); err != nil {
-			t.Errorf("%s: gofeed: %v", f.Ext(), err)
+}
+
+func TestFormat(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		f         feed.Format
+		ext, mime string
+	}{
+		{feed.RSS, "rss", feed.RSSType},
+		{feed.Atom, "atom", feed.AtomType},
+		{feed.JSON, "json", feed.JSONType},
+	} {
+		if got := tc.f.Ext(); got != tc.ext {
+			t.Errorf("Format(%d).Ext() = %q, want %q", tc.f, got, tc.ext)
+		}
+		if got := tc.f.ContentType(); got != tc.mime {
+			t.Errorf("Format(%d).ContentType() = %q, want %q", tc.f, got, tc.mime)
+		}
+		if got, ok := feed.FormatByExt(tc.ext); got != tc.f || !ok {
+			t.Errorf("FormatByExt(%q) = %d, %v; want %d, true", tc.ext, got, ok, tc.f)
 		}
 	}
-	if !bytes.Contains(render(t, feed.Atom, nil), []byte("<updated>1970-01-01T00:00:00Z</updated>")) {
-		t.Errorf("empty Atom feed lacks a stable <updated>")
+	if _, ok := feed.FormatByExt("xml"); ok {
+		t.Errorf("FormatByExt(\"xml\") found a format")
+	}
+	var buf bytes.Buffer
+	if err := feed.Write(&buf, feed.Format(3), channel(t, feed.RSS), nil); err == nil || buf.Len() > 0 {
+		t.Errorf("Write of an unknown format: error %v, %d bytes written", err, buf.Len())
 	}
 }
 
@@ -292,6 +391,7 @@ func BenchmarkRender(b *testing.B) {
 // TestJSONEmptyContent: an item whose body sanitized to nothing still has
 // the content_html JSON Feed 1.1 requires.
 func TestJSONEmptyContent(t *testing.T) {
+	t.Parallel()
 	a := articles()[1]
 	a.ContentHTML = ""
 	var v struct {
@@ -299,6 +399,9 @@ func TestJSONEmptyContent(t *testing.T) {
 	}
 	if err := json.Unmarshal(render(t, feed.JSON, []*feed.Article{a}), &v); err != nil {
 		t.Fatal(err)
+	}
+	if len(v.Items) != 1 {
+		t.Fatalf("%d items, want 1", len(v.Items))
 	}
 	if got, ok := v.Items[0]["content_html"]; !ok || got != "" {
 		t.Errorf("content_html = %#v, present %v; want \"\"", got, ok)
