@@ -1,21 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"sokbo/server"
+	"sokbo/store"
 )
 
 // config is the YAML configuration file; config.example.yaml documents
-// every key and its default.
+// every key and its default. The yaml tags are the keys (decodeYAML).
 type config struct {
 	Site struct {
 		Title       string `yaml:"title"`
@@ -28,15 +28,10 @@ type config struct {
 		Cert string `yaml:"cert"`
 		Key  string `yaml:"key"`
 	} `yaml:"tls"`
-	Database string `yaml:"database"`
-	Token    string `yaml:"token"`
-	Tokens   []struct {
-		Name  string  `yaml:"name"`
-		Token string  `yaml:"token"`
-		Rate  float64 `yaml:"rate"`
-		Burst int     `yaml:"burst"`
-	} `yaml:"tokens"`
-	Feeds struct {
+	Database string        `yaml:"database"`
+	Token    string        `yaml:"token"`
+	Tokens   []tokenConfig `yaml:"tokens"`
+	Feeds    struct {
 		Limit                int           `yaml:"limit"`
 		MaxLimit             int           `yaml:"max_limit"`
 		MaxAge               time.Duration `yaml:"max_age"`
@@ -45,7 +40,7 @@ type config struct {
 		KeepDeleted          time.Duration `yaml:"keep_deleted"`
 	} `yaml:"feeds"`
 	Summary struct {
-		Highlights *int `yaml:"highlights"`
+		Highlights int `yaml:"highlights"`
 	} `yaml:"summary"`
 	Ingest struct {
 		MaxBody int64 `yaml:"max_body"`
@@ -58,120 +53,249 @@ type config struct {
 	} `yaml:"memory"`
 }
 
+// tokenConfig is one of the named tokens.
+type tokenConfig struct {
+	Name  string  `yaml:"name"`
+	Token string  `yaml:"token"`
+	Rate  float64 `yaml:"rate"`
+	Burst int     `yaml:"burst"`
+}
+
+// The defaults that belong to the command; the server's and the store's
+// come from their packages.
+const (
+	defaultListen   = "127.0.0.1:8080"
+	defaultDatabase = "./data/sokbo.db"
+	defaultGrace    = 10 * time.Second
+	defaultMemory   = 128 << 20
+)
+
 func defaultConfig() config {
+	d := server.DefaultConfig()
 	var c config
-	c.Site.Title = "sokbo"
-	c.Site.Description = "속보 — breaking news"
-	c.Site.Language = "ko"
-	c.Listen = "127.0.0.1:8080"
-	c.Database = "./data/sokbo.db"
-	c.Feeds.Limit = 50
-	c.Feeds.MaxLimit = 500
-	c.Feeds.MaxAge = time.Minute
-	c.Feeds.StaleWhileRevalidate = 5 * time.Minute
-	c.Feeds.ArchivePage = 100
-	c.Feeds.KeepDeleted = 7 * 24 * time.Hour
-	n := 5
-	c.Summary.Highlights = &n
-	c.Ingest.MaxBody = 1 << 20
-	c.Shutdown.Grace = 10 * time.Second
-	c.Memory.Limit = 128 << 20
+	c.Site.Title, c.Site.Description, c.Site.Language = d.Title, d.Description, d.Lang
+	c.Listen = defaultListen
+	c.Database = defaultDatabase
+	c.Feeds.Limit, c.Feeds.MaxLimit = d.FeedLimit, d.MaxFeedLimit
+	c.Feeds.MaxAge, c.Feeds.StaleWhileRevalidate = d.MaxAge, d.StaleWhileRevalidate
+	c.Feeds.ArchivePage = d.ArchiveSize
+	c.Feeds.KeepDeleted = store.DefaultKeepDeleted
+	c.Summary.Highlights = d.SummaryHighlights
+	c.Ingest.MaxBody = d.MaxBody
+	c.Shutdown.Grace = defaultGrace
+	c.Memory.Limit = defaultMemory
 	return c
 }
 
-// loadConfig reads the file at path (none when path is ""), then applies
-// the environment overrides SOKBO_ADDR, SOKBO_DB, SOKBO_BASE_URL and
-// SOKBO_TOKEN, and checks the result.
+// envVar is an environment variable that replaces a key of the file.
+type envVar struct {
+	name, key string
+	dst       *string
+}
+
+// envVars are the environment variables serve reads into c.
+func (c *config) envVars() []envVar {
+	return []envVar{
+		{"SOKBO_ADDR", "listen", &c.Listen},
+		{"SOKBO_DB", "database", &c.Database},
+		{"SOKBO_BASE_URL", "site.base_url", &c.Site.BaseURL},
+		{"SOKBO_TOKEN", "token", &c.Token},
+	}
+}
+
+// tokenPath is the token file that serve writes beside its database when
+// no token is configured.
+func tokenPath(database string) string {
+	return filepath.Join(filepath.Dir(database), "token")
+}
+
+// loadConfig reads the file at path (none when path is ""), applies the
+// environment overrides and checks the result. An error names the key and
+// where its value came from: the file and line, or the variable.
 func loadConfig(path string, getenv func(string) string) (config, error) {
 	c := defaultConfig()
+	lines := map[string]int{}
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return c, fmt.Errorf("read config: %w", err)
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-			return c, fmt.Errorf("config %s: %w", path, err)
+		if err := decodeYAML(b, &c, lines); err != nil {
+			return c, explain(err, path, lines, nil)
 		}
 	}
-	for env, dst := range map[string]*string{
-		"SOKBO_ADDR":     &c.Listen,
-		"SOKBO_DB":       &c.Database,
-		"SOKBO_BASE_URL": &c.Site.BaseURL,
-		"SOKBO_TOKEN":    &c.Token,
-	} {
-		if v := getenv(env); v != "" {
-			*dst = v
+	fromEnv := map[string]string{}
+	for _, e := range c.envVars() {
+		if v := getenv(e.name); v != "" {
+			*e.dst = v
+			fromEnv[e.key] = e.name
 		}
 	}
-	return c, c.check()
+	if err := c.check(); err != nil {
+		return c, explain(err, path, lines, fromEnv)
+	}
+	return c, nil
 }
 
+// configError is a problem with the value of one key.
+type configError struct {
+	key  string // dotted, as in "feeds.limit" or "tokens[1].name"; "" for the whole file
+	line int    // 0 when unknown
+	msg  string
+}
+
+func (e *configError) Error() string {
+	if e.key == "" {
+		return e.msg
+	}
+	return e.key + ": " + e.msg
+}
+
+// explain says where the value of a configError's key came from: the
+// variable that set it, or the file and line ("c.yaml:12: feeds.limit:
+// …", the form editors jump to).
+func explain(err error, path string, lines map[string]int, fromEnv map[string]string) error {
+	var ce *configError
+	if !errors.As(err, &ce) {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	if env := fromEnv[ce.key]; env != "" {
+		return fmt.Errorf("%s (replacing config key %s): %s", env, ce.key, ce.msg)
+	}
+	line := ce.line
+	if line == 0 {
+		line = lines[ce.key]
+	}
+	switch {
+	case line > 0:
+		return fmt.Errorf("%s:%d: %w", path, line, ce)
+	case path != "":
+		return fmt.Errorf("%s: %w", path, ce)
+	}
+	return fmt.Errorf("config %w", ce)
+}
+
+// check returns a *configError for the first value that is out of range.
 func (c *config) check() error {
+	bad := func(key, format string, args ...any) error {
+		return &configError{key: key, msg: fmt.Sprintf(format, args...)}
+	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		return fmt.Errorf("config listen: %q: %w", c.Listen, err)
+		return bad("listen", "%q is not a host:port such as %s or :8080", c.Listen, defaultListen)
 	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
-		return fmt.Errorf("config tls: cert and key go together")
+		return bad("tls", "cert and key go together: set both, or neither")
 	}
 	if c.Token != "" && len(c.Token) < 16 {
-		return fmt.Errorf("config token: shorter than 16 characters")
+		return bad("token", "shorter than 16 characters")
 	}
-	names := map[string]bool{}
-	for i, t := range c.Tokens {
-		if t.Name == "" || t.Token == "" || names[t.Name] {
-			return fmt.Errorf("config tokens[%d]: needs a unique name and a token", i)
-		}
-		if len(t.Token) < 16 {
-			return fmt.Errorf("config tokens[%d] (%s): token shorter than 16 characters", i, t.Name)
-		}
-		if t.Rate < 0 || t.Burst < 0 {
-			return fmt.Errorf("config tokens[%d] (%s): negative rate or burst", i, t.Name)
-		}
-		names[t.Name] = true
+	if err := checkTokens(c.Tokens); err != nil {
+		return err
 	}
 	if c.Database == "" {
-		return fmt.Errorf("config database: empty")
+		return bad("database", "empty: name the database file")
 	}
-	if c.Feeds.Limit < 1 || c.Feeds.MaxLimit < c.Feeds.Limit {
-		return fmt.Errorf("config feeds: need 1 <= limit (%d) <= max_limit (%d)", c.Feeds.Limit, c.Feeds.MaxLimit)
+	f := c.Feeds
+	switch {
+	case f.Limit < 1:
+		return bad("feeds.limit", "%d is under 1", f.Limit)
+	case f.Limit > f.MaxLimit:
+		return bad("feeds.limit", "%d is over feeds.max_limit (%d)", f.Limit, f.MaxLimit)
+	case f.MaxAge < time.Second:
+		return bad("feeds.max_age", "%s is under 1s", f.MaxAge)
+	case f.StaleWhileRevalidate < 0:
+		return bad("feeds.stale_while_revalidate", "%s is negative", f.StaleWhileRevalidate)
+	case f.ArchivePage < 1:
+		return bad("feeds.archive_page", "%d is under 1", f.ArchivePage)
+	case f.KeepDeleted < time.Minute:
+		return bad("feeds.keep_deleted", "%s is under 1m", f.KeepDeleted)
+	case c.Summary.Highlights < 0:
+		return bad("summary.highlights", "%d is negative (0 shows none)", c.Summary.Highlights)
+	case c.Ingest.MaxBody < 1:
+		return bad("ingest.max_body", "%d is under 1 byte", c.Ingest.MaxBody)
+	case c.Shutdown.Grace < 0:
+		return bad("shutdown.grace", "%s is negative", c.Shutdown.Grace)
+	case c.Memory.Limit != 0 && c.Memory.Limit < 64<<20:
+		return bad("memory.limit", "%d bytes is under the 64 MiB the caches and a few posts need (0: no limit)", c.Memory.Limit)
 	}
-	if c.Feeds.MaxAge < time.Second || c.Feeds.StaleWhileRevalidate < 0 || c.Feeds.ArchivePage < 1 || c.Feeds.KeepDeleted < time.Minute {
-		return fmt.Errorf("config feeds: need max_age >= 1s, stale_while_revalidate >= 0, archive_page >= 1, keep_deleted >= 1m")
-	}
-	if c.Summary.Highlights != nil && *c.Summary.Highlights < 0 {
-		return fmt.Errorf("config summary.highlights: must not be negative")
-	}
-	if c.Memory.Limit != 0 && c.Memory.Limit < 64<<20 {
-		return fmt.Errorf("config memory.limit: %d bytes is under the 64 MiB the caches and a few posts need (0: no limit)", c.Memory.Limit)
-	}
-	if c.Ingest.MaxBody < 1 {
-		return fmt.Errorf("config ingest.max_body: must be positive")
-	}
-	if _, err := c.baseURL(); err != nil {
-		return err
+	_, err := c.baseURL()
+	return err
+}
+
+// checkTokens checks the named tokens.
+func checkTokens(tokens []tokenConfig) error {
+	names := map[string]bool{}
+	for i, t := range tokens {
+		key := fmt.Sprintf("tokens[%d]", i)
+		switch {
+		case t.Name == "":
+			return &configError{key: key, msg: "needs a name"}
+		case names[t.Name]:
+			return &configError{key: key + ".name", msg: fmt.Sprintf("%q is the name of an earlier token too", t.Name)}
+		case len(t.Token) < 16:
+			return &configError{key: key + ".token", msg: "shorter than 16 characters"}
+		case t.Rate < 0:
+			return &configError{key: key + ".rate", msg: "negative"}
+		case t.Burst < 0:
+			return &configError{key: key + ".burst", msg: "negative"}
+		}
+		names[t.Name] = true
 	}
 	return nil
 }
 
-// baseURL is the configured base URL, or http://LISTEN/ when none is set.
+// baseURL is the configured base URL, or http(s)://LISTEN/ when none is
+// set, ending in "/".
 func (c *config) baseURL() (*url.URL, error) {
-	raw := c.Site.BaseURL
+	raw, key := c.Site.BaseURL, "site.base_url"
 	if raw == "" {
 		scheme := "http"
 		if c.TLS.Cert != "" {
 			scheme = "https"
 		}
-		raw = scheme + "://" + c.Listen + "/"
+		raw, key = scheme+"://"+c.Listen+"/", "listen"
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("config site.base_url: %q is not an absolute http(s) URL", raw)
+		return nil, &configError{key: key, msg: fmt.Sprintf("%q is not an absolute http(s) URL such as https://news.example.com/", raw)}
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
+}
+
+// serverConfig is the server's share of the configuration.
+func (c *config) serverConfig() server.Config {
+	base, _ := c.baseURL() // checked by loadConfig
+	var tokens []server.Token
+	for _, t := range c.Tokens {
+		tokens = append(tokens, server.Token{Name: t.Name, Secret: t.Token, Rate: t.Rate, Burst: t.Burst})
+	}
+	if c.Token != "" {
+		tokens = append(tokens, server.Token{Name: "default", Secret: c.Token})
+	}
+	return server.Config{
+		Title:                c.Site.Title,
+		Description:          c.Site.Description,
+		BaseURL:              base,
+		Lang:                 c.Site.Language,
+		Tokens:               tokens,
+		FeedLimit:            c.Feeds.Limit,
+		MaxFeedLimit:         c.Feeds.MaxLimit,
+		SummaryHighlights:    c.Summary.Highlights,
+		MaxBody:              c.Ingest.MaxBody,
+		MaxAge:               c.Feeds.MaxAge,
+		StaleWhileRevalidate: c.Feeds.StaleWhileRevalidate,
+		ArchiveSize:          c.Feeds.ArchivePage,
+		// The database's directory has the room for a snapshot.
+		TempDir: filepath.Dir(c.Database),
+		Version: buildVersion(),
+	}
+}
+
+// storeOptions is the store's share of the configuration.
+func (c *config) storeOptions() store.Options {
+	return store.Options{KeepDeleted: c.Feeds.KeepDeleted}
 }

@@ -14,22 +14,15 @@ const minGCPercent = 200
 // tuneGC gives the garbage collector the configured memory budget instead
 // of its default of collecting whenever the heap doubles, and returns the
 // headroom that keepGCHeadroom is to keep (0: leave the runtime alone).
+// sokbo's live heap is small and bounded while each post allocates several
+// times its size and keeps almost none of it, so collecting at every
+// doubling would spend an import's CPU on a tiny heap; the soft limit is
+// what bounds a busy server's heap instead.
 //
-// sokbo's live heap is small and bounded (the caches have byte budgets),
-// while each post allocates several times its size and keeps almost none
-// of it: during an import the live heap is ≈ 5 MB, and with Go's default
-// the collector would run about a hundred times a second, taking a fifth of
-// the import's CPU. So below the soft limit the heap may grow by a quarter
-// of the limit (32 MiB of 128 MiB) or by twice the live heap, whichever is
-// more, before the next collection; near the limit the collector works
-// harder, which is what bounds a busy server's heap (≈ 50–90 MB live with
-// full caches; the limit needs room above that, or collections follow each
-// other). A fixed GOGC cannot do both: 800 gave the import its speed but
-// let an idle-looking server serving feeds keep 9× its live heap.
-//
-// A limit of 0 leaves Go's defaults. With GOGC or GOMEMLIMIT in the
-// environment the runtime does as they say, and the configuration is not
-// applied.
+// The heap may grow by a quarter of the limit or by twice the live heap,
+// whichever is more, before the next collection. A limit of 0 leaves Go's
+// defaults; with GOGC or GOMEMLIMIT in the environment the runtime does as
+// they say, and the configuration is not applied.
 func tuneGC(limit int64, getenv func(string) string) (headroom uint64) {
 	if limit <= 0 || getenv("GOMEMLIMIT") != "" || getenv("GOGC") != "" {
 		return 0
