@@ -21,6 +21,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sokbo/store"
 )
 
 // TestServeAndIngest runs `sokbo serve` with no configuration but the
@@ -47,8 +49,17 @@ func TestServeAndIngest(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("token file mode %v, want 0600", fi.Mode().Perm())
 	}
-	if !strings.Contains(logs.String(), tokPath) {
-		t.Errorf("log does not say where the token is:\n%s", logs.String())
+	// One line says where to go, where the data is and where the token is.
+	var started string
+	for line := range strings.Lines(logs.String()) {
+		if strings.Contains(line, "msg=serving") {
+			started = line
+		}
+	}
+	for _, w := range []string{"url=http://" + addr + "/", "db=" + env["SOKBO_DB"], "token=\"" + tokPath + " (generated now)\""} {
+		if !strings.Contains(started, w) {
+			t.Errorf("the start line lacks %s:\n%s", w, logs.String())
+		}
 	}
 	tok, _ := os.ReadFile(tokPath)
 	if strings.Contains(logs.String(), strings.TrimSpace(string(tok))) {
@@ -221,4 +232,24 @@ func selfSigned(t testing.TB, dir string) (certPath, keyPath string) {
 	must(t, os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
 	must(t, os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600))
 	return certPath, keyPath
+}
+
+// TestServeLocked: a second server on a database in use says so, and what
+// to do; so does check.
+func TestServeLocked(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sokbo.db")
+	db, err := store.Open(path, store.Options{})
+	must(t, err)
+	defer db.Close()
+	env := map[string]string{"SOKBO_ADDR": freeAddr(t), "SOKBO_DB": path, "SOKBO_TOKEN": "0123456789abcdef"}
+	var out, errs syncBuffer
+	err = run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "in use by another process") || !strings.Contains(err.Error(), "SOKBO_DB") {
+		t.Errorf("serve on a locked database: %v", err)
+	}
+	err = run(context.Background(), []string{"check", path}, noEnv, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "in use by another process") || !strings.Contains(err.Error(), "check a backup") {
+		t.Errorf("check of a locked database: %v", err)
+	}
 }
