@@ -10,6 +10,7 @@ import (
 // byte budget, skips articles too big to keep, and accounts a replaced
 // entry once.
 func TestDecodeCacheBudget(t *testing.T) {
+	t.Parallel()
 	c := newDecodeCache(100, 2000)
 	raw := func(id string, n int) []byte {
 		return fmt.Appendf(nil, `{"id":%q,"title":%q}`, id, strings.Repeat("가", n))
