@@ -19,7 +19,7 @@ func (db *DB) release() error {
 		if size <= 0 {
 			return nil
 		}
-		mapping := unsafe.Slice((*byte)(unsafe.Pointer(db.bolt.Info().Data)), size)
+		mapping := unsafe.Slice((*byte)(unsafe.Add(nil, db.bolt.Info().Data)), size) // mmap memory, not Go heap
 		return unix.Madvise(mapping, unix.MADV_DONTNEED)
 	})
 }
