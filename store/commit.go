@@ -35,11 +35,15 @@ const defaultLinger = 2 * time.Millisecond
 type group struct {
 	ops  chan *op
 	done chan struct{} // closed when the writer has stopped
-	// expected counts the announced writes not yet withdrawn; withdrawn
-	// wakes a writer holding a commit when it falls to zero.
-	expected  atomic.Int64
-	withdrawn chan struct{}
-	linger    time.Duration
+	// expected counts the announced writes not yet withdrawn, and
+	// submitting the Puts that are encoding their write, not yet taken by
+	// the writer; withdrawn wakes a writer holding a commit when both fall
+	// to zero. A poster withdraws just before its Put, whose count takes
+	// over, so the commit held for it waits until the write arrives.
+	expected   atomic.Int64
+	submitting atomic.Int64
+	withdrawn  chan struct{}
+	linger     time.Duration
 	// groups and writes count the groups the writer has taken and the
 	// writes they held.
 	groups, writes atomic.Uint64
@@ -76,14 +80,32 @@ func (db *DB) ExpectWrite() (withdraw func()) {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			if g.expected.Add(-1) == 0 {
-				select {
-				case g.withdrawn <- struct{}{}:
-				default: // a wake-up is already pending
-				}
-			}
+			g.expected.Add(-1)
+			g.wake()
 		})
 	}
+}
+
+// pending reports whether writes are announced or being submitted.
+func (g *group) pending() bool {
+	return g.expected.Load() > 0 || g.submitting.Load() > 0
+}
+
+// wake wakes a writer holding a commit once nothing is pending.
+func (g *group) wake() {
+	if g.pending() {
+		return
+	}
+	select {
+	case g.withdrawn <- struct{}{}:
+	default: // a wake-up is already pending
+	}
+}
+
+// took counts o as taken by the writer.
+func (g *group) took(o *op) *op {
+	g.submitting.Add(-1)
+	return o
 }
 
 // Groups returns how many groups of writes the writer has taken since Open
@@ -94,7 +116,8 @@ func (db *DB) Groups() (groups, writes uint64) {
 	return db.group.groups.Load(), db.group.writes.Load()
 }
 
-// submit hands a write to the writer and waits for its result. The wait
+// submit hands a write to the writer, which its caller has counted in
+// group.submitting, and waits for its result. The wait
 // ignores the caller's context: once submitted, a write either commits or
 // fails, and the caller learns which.
 func (db *DB) submit(apply func(tx *bolt.Tx) (feed.Change, error)) (feed.Change, error) {
@@ -102,6 +125,8 @@ func (db *DB) submit(apply func(tx *bolt.Tx) (feed.Change, error)) (feed.Change,
 	db.mu.RLock()
 	if db.closed {
 		db.mu.RUnlock()
+		db.group.submitting.Add(-1)
+		db.group.wake()
 		return feed.Change{}, ErrClosed
 	}
 	db.group.ops <- o
@@ -115,7 +140,7 @@ func (db *DB) writer() {
 	defer close(db.group.done)
 	batch := make([]*op, 0, maxBatch)
 	for o := range db.group.ops {
-		batch = db.group.gather(append(batch[:0], o))
+		batch = db.group.gather(append(batch[:0], db.group.took(o)))
 		db.mapped(db.commit(batch))
 	}
 }
@@ -130,11 +155,11 @@ func (g *group) gather(batch []*op) []*op {
 			if !ok {
 				return batch
 			}
-			batch = append(batch, o)
+			batch = append(batch, g.took(o))
 			continue
 		default:
 		}
-		if g.linger <= 0 || g.expected.Load() <= 0 {
+		if g.linger <= 0 || !g.pending() {
 			return batch
 		}
 		if linger == nil {
@@ -147,7 +172,7 @@ func (g *group) gather(batch []*op) []*op {
 			if !ok {
 				return batch
 			}
-			batch = append(batch, o)
+			batch = append(batch, g.took(o))
 		case <-g.withdrawn:
 			// Nothing is announced any more (or a stale signal: the loop
 			// looks again).

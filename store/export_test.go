@@ -61,7 +61,8 @@ func HandOver(db *DB, a *feed.Article) (<-chan error, error) {
 	if db.closed {
 		return nil, ErrClosed
 	}
-	db.group.ops <- o // unbuffered: returns when the writer has received it
+	db.group.submitting.Add(1) // as Put counts it
+	db.group.ops <- o          // unbuffered: returns when the writer has received it
 	errc := make(chan error, 1)
 	go func() { errc <- (<-o.done).err }()
 	return errc, nil

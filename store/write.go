@@ -30,24 +30,34 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (feed.Change, error) {
 	if err := checkPut(a); err != nil {
 		return feed.Change{}, fmt.Errorf("put article: %w", err)
 	}
-	// The poster, not the writer, encodes the new record: every post waits
-	// for the writer's commits, so its time is the scarcest.
-	sum, err := contentSum(a)
-	if err != nil {
-		return feed.Change{}, fmt.Errorf("put article %q: %w", a.ID, err)
-	}
-	fresh := record{Sum: sum, Article: db.created(a)}
-	compressed, err := compressRecord(&fresh)
-	if err != nil {
-		return feed.Change{}, fmt.Errorf("put article %q: encode: %w", a.ID, err)
-	}
-	c, err := db.submit(func(tx *bolt.Tx) (feed.Change, error) {
-		return db.applyPut(tx, a, &fresh, compressed)
-	})
+	// From here the writer holds a commit for this write (see group).
+	db.group.submitting.Add(1)
+	c, err := db.put(a)
 	if err != nil {
 		return feed.Change{}, fmt.Errorf("put article %q: %w", a.ID, err)
 	}
 	return c, nil
+}
+
+// put encodes a and submits it; it counts a out of group.submitting
+// itself if it fails before submitting.
+func (db *DB) put(a *feed.Article) (feed.Change, error) {
+	// The poster, not the writer, encodes the new record: every post waits
+	// for the writer's commits, so its time is the scarcest.
+	sum, err := contentSum(a)
+	var compressed []byte
+	fresh := record{Sum: sum, Article: db.created(a)}
+	if err == nil {
+		compressed, err = compressRecord(&fresh)
+	}
+	if err != nil {
+		db.group.submitting.Add(-1)
+		db.group.wake()
+		return feed.Change{}, fmt.Errorf("encode: %w", err)
+	}
+	return db.submit(func(tx *bolt.Tx) (feed.Change, error) {
+		return db.applyPut(tx, a, &fresh, compressed)
+	})
 }
 
 func checkPut(a *feed.Article) error {
@@ -71,6 +81,7 @@ func (db *DB) Delete(ctx context.Context, id string) (feed.Change, error) {
 	if err := ctx.Err(); err != nil {
 		return feed.Change{}, err
 	}
+	db.group.submitting.Add(1)
 	c, err := db.submit(func(tx *bolt.Tx) (feed.Change, error) {
 		return db.applyDelete(tx, id)
 	})
