@@ -53,7 +53,7 @@ func (s *Server) articleJSON(a *feed.Article, withContent bool) articleJSON {
 		ID: a.ID, GUID: a.GUID, Title: a.Title, Link: s.channel("", feed.JSON).Link(a), URL: a.URL,
 		Authors: a.Authors, Categories: a.Categories, Tags: a.Tags, Lang: a.Lang, Image: a.Image,
 		Excerpt: a.Excerpt, FeatureText: a.FeatureText, Highlights: a.Highlights, Lead: a.Lead,
-		Summary:   feed.SummaryText(a.Summary(s.cfg.SummaryPoints)),
+		Summary:   feed.SummaryText(a.Summary(s.cfg.SummaryHighlights)),
 		Published: a.Published, Updated: a.Updated,
 	}
 	if withContent {

@@ -28,7 +28,7 @@ func (s *Server) channel(category string, f feed.Format) *feed.Channel {
 		Lang:       s.cfg.Lang,
 		Author:     s.cfg.Title,
 		TTL:        int((s.cfg.MaxAge + time.Minute - 1) / time.Minute),
-		Highlights: s.cfg.SummaryPoints,
+		Highlights: s.cfg.SummaryHighlights,
 		Generator:  "sokbo " + s.cfg.Version,
 	}
 	if category != "" {

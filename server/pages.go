@@ -199,7 +199,7 @@ func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time
 		Published:  date(a.Published),
 		Updated:    date(a.Updated),
 		Categories: s.categoryLinks(a.Categories),
-		Summary:    a.Summary(s.cfg.SummaryPoints),
+		Summary:    a.Summary(s.cfg.SummaryHighlights),
 		// ContentHTML was sanitized when the article was ingested.
 		Content: template.HTML(a.ContentHTML),
 	}
