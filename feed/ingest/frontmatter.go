@@ -36,10 +36,12 @@ type meta struct {
 	lang        string
 	url         string
 	format      string
+	// warnings name the keys that were ignored.
+	warnings []string
 }
 
 // decodeFrontMatter decodes and validates the YAML front matter. Keys are
-// matched exactly, as Jekyll does; unknown keys are ignored. The YAML is
+// matched exactly, as Jekyll does; unknown keys are ignored with a warning. The YAML is
 // decoded into a yaml.Node rather than a struct so that every value is
 // taken from its scalar text (YAML would turn an unquoted date into a
 // time.Time in its own way) and every error can name its line.
@@ -104,6 +106,7 @@ func (d *fmDecoder) field(key string, line int, v *yaml.Node) error {
 		"categories", "category", "tags", "tag", "excerpt", "description",
 		"summary", "feature_text", "image", "lang", "url", "permalink", "format":
 	default:
+		d.m.warnings = append(d.m.warnings, fmt.Sprintf("front matter (line %d): unknown key %q ignored", line, key))
 		return nil
 	}
 	if first, ok := d.seen[key]; ok {

@@ -39,7 +39,7 @@ func FuzzParse(f *testing.F) {
 	}
 	opt := options(f)
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		a, err := ingest.Parse(doc, opt)
+		r, err := ingest.Parse(doc, opt)
 		if err != nil {
 			var ie *feed.InputError
 			if !errors.As(err, &ie) {
@@ -47,6 +47,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		a := r.Article
 		if a.ID == "" || a.Title == "" || a.GUID == "" {
 			t.Errorf("ID, Title, GUID = %q, %q, %q; want all set", a.ID, a.Title, a.GUID)
 		}
@@ -114,10 +115,11 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 
-		b, err := ingest.Parse(doc, opt)
+		rb, err := ingest.Parse(doc, opt)
 		if err != nil {
 			t.Fatalf("second Parse: %v", err)
 		}
+		b := rb.Article
 		b.Published, b.Updated = b.Published.UTC(), b.Updated.UTC()
 		if diff := cmp.Diff(a, b); diff != "" {
 			t.Errorf("Parse is not deterministic (-first +second):\n%s", diff)

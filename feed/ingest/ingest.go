@@ -57,13 +57,20 @@ type Options struct {
 	Styles *StyleCache
 }
 
+// Result is what Parse makes of a document: the article, and a warning
+// for each part of the document it ignored (an unknown front-matter key).
+type Result struct {
+	Article  *feed.Article
+	Warnings []string
+}
+
 // Parse reads one posted document and returns the article it describes.
 //
 // Every error it returns for bad input is a *feed.InputError naming the
 // field (or "document" / "front matter") and the 1-based line of the
 // document where known. An unusable Options (no BaseURL) is a plain error:
 // it is the caller's fault, not the poster's.
-func Parse(doc []byte, opt Options) (*feed.Article, error) {
+func Parse(doc []byte, opt Options) (*Result, error) {
 	base, host, err := checkBase(opt.BaseURL)
 	if err != nil {
 		return nil, err
@@ -144,7 +151,7 @@ func Parse(doc []byte, opt Options) (*feed.Article, error) {
 		return nil, err
 	}
 	a.ContentHTML = content
-	return a, nil
+	return &Result{Article: a, Warnings: m.warnings}, nil
 }
 
 // maxRendered is the most HTML a document of n bytes may render to: twice

@@ -42,11 +42,11 @@ func parse(tb testing.TB, doc string) *feed.Article {
 
 func parseWith(tb testing.TB, doc string, opt ingest.Options) *feed.Article {
 	tb.Helper()
-	a, err := ingest.Parse([]byte(doc), opt)
+	r, err := ingest.Parse([]byte(doc), opt)
 	if err != nil {
 		tb.Fatalf("Parse: %v", err)
 	}
-	return a
+	return r.Article
 }
 
 // seed returns the real seed article.
@@ -244,9 +244,9 @@ func TestParseBad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := ingest.Parse([]byte(tt.doc), options(t))
+			r, err := ingest.Parse([]byte(tt.doc), options(t))
 			if err == nil {
-				t.Fatalf("Parse = %+v, nil; want an error", a)
+				t.Fatalf("Parse = %+v, nil; want an error", r.Article)
 			}
 			var ie *feed.InputError
 			if !errors.As(err, &ie) {
@@ -553,12 +553,12 @@ func TestParseConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			a, err := ingest.Parse(doc, options(t))
+			r, err := ingest.Parse(doc, options(t))
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			if diff := cmp.Diff(want, a); diff != "" {
+			if diff := cmp.Diff(want, r.Article); diff != "" {
 				t.Errorf("concurrent Parse differs (-want +got):\n%s", diff)
 			}
 		})
@@ -607,5 +607,25 @@ func TestParseRelativeLinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWarnings: an unknown front-matter key is ignored with a warning
+// naming it and its line; known keys give none.
+func TestWarnings(t *testing.T) {
+	t.Parallel()
+	r, err := ingest.Parse([]byte("---\ntitle: T\nauther: Kim\nlayout: post\n---\nbody\n"), options(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`front matter (line 3): unknown key "auther" ignored`,
+		`front matter (line 4): unknown key "layout" ignored`,
+	}
+	if diff := cmp.Diff(want, r.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if r, err := ingest.Parse([]byte("---\ntitle: T\n---\nbody\n"), options(t)); err != nil || len(r.Warnings) != 0 {
+		t.Errorf("known keys only: warnings %q, err %v", r.Warnings, err)
 	}
 }
