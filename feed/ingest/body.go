@@ -352,7 +352,7 @@ func renderChildren(root *html.Node, size int) (string, error) {
 func clean(p *bluemonday.Policy, rendered string) string {
 	out := p.Sanitize(rendered)
 	// Character references can produce characters XML forbids (&#1;).
-	return stripForbidden(strings.TrimSpace(out))
+	return feed.Clean(strings.TrimSpace(out))
 }
 
 // linkBase is what the links of an article's body are relative to: the

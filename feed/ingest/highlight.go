@@ -5,6 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"sokbo/feed"
+
 	"golang.org/x/net/html"
 )
 
@@ -106,56 +108,25 @@ func (w *walker) walk(n *html.Node, hl bool) {
 // and dropping zero-width characters editors leave behind and characters
 // XML forbids (which HTML character references can produce).
 func (w *walker) text(s string, hl bool) {
-	for len(s) > 0 {
-		// n is the length of the run of kept characters that starts s.
-		n := 0
-		for n < len(s) {
-			c := s[n]
-			if c < utf8.RuneSelf {
-				if c <= ' ' { // white space or a control character
-					break
-				}
-				n++
-				continue
-			}
-			// U+A000–U+D7FF (Hangul syllables among them) hold no space,
-			// zero-width or forbidden character: a well-formed three-byte
-			// sequence led by EA–ED (ED only below the surrogates' A0) is
-			// kept without decoding it.
-			if c >= 0xEA && c <= 0xED && n+2 < len(s) && s[n+1]&0xC0 == 0x80 && s[n+2]&0xC0 == 0x80 && (c != 0xED || s[n+1] < 0xA0) {
-				n += 3
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[n:])
-			if size == 1 || unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || forbidden(r) {
-				break
-			}
-			n += size
-		}
-		if n > 0 {
-			w.keep(s[:n], hl)
-			s = s[n:]
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s)
+	for _, r := range s {
 		switch {
 		case unicode.IsSpace(r):
 			w.space = true
-		case r == utf8.RuneError && size == 1: // not UTF-8: what ranging over the string gives
-			w.keep(string(utf8.RuneError), hl)
+		case r == '\u200b' || r == '\ufeff' || !feed.IsXMLChar(r):
+		default:
+			w.keep(r, hl)
 		}
-		s = s[size:]
 	}
 }
 
-// keep appends the characters of s, after a space if one is pending.
-func (w *walker) keep(s string, hl bool) {
+// keep appends r, after a space if one is pending.
+func (w *walker) keep(r rune, hl bool) {
 	if w.space && w.buf.Len() > w.start {
 		w.buf.WriteByte(' ')
 	}
 	w.space = false
 	start := w.buf.Len() - w.start
-	w.buf.WriteString(s)
+	w.buf.WriteRune(r)
 	if hl {
 		end := w.buf.Len() - w.start
 		if k := len(w.marks) - 1; k >= 0 && w.marks[k][1] == start {

@@ -22,10 +22,6 @@ func sentences(s string) [][2]int {
 	var out [][2]int
 	start := 0
 	for i := 0; i < len(s); {
-		if !mayTerminate[s[i]] {
-			i++
-			continue
-		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !isTerminator(r) {
 			i += size
@@ -93,19 +89,6 @@ func continues(s string, start, i, j int, r rune) bool {
 	}
 	return titles[strings.ToLower(word)]
 }
-
-// mayTerminate marks the bytes a terminator's encoding starts with: . ! ?
-// and the lead bytes of … ‼ ⁇ ⁈ ⁉ (E2), 。 (E3) and ！ ？ (EF). No other
-// byte, and no byte inside a character, does, so sentences skips the
-// others without decoding them — most of a Korean text.
-var mayTerminate = func() (t [256]bool) {
-	for _, r := range ".!?…。！？‼⁇⁈⁉" {
-		var b [utf8.UTFMax]byte
-		utf8.EncodeRune(b[:], r)
-		t[b[0]] = true
-	}
-	return t
-}()
 
 // isTerminator reports whether r ends a sentence.
 func isTerminator(r rune) bool {
