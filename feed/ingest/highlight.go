@@ -52,7 +52,7 @@ var skipElements = map[string]bool{
 // one block into the next. size is the length of the body's HTML, which
 // its text does not exceed (character references aside).
 func segments(root *html.Node, size int) []segment {
-	w := &walker{}
+	w := &walker{styles: make(map[string]bool)}
 	w.buf.Grow(size)
 	w.walk(root, false)
 	w.flush()
@@ -69,6 +69,7 @@ type walker struct {
 	space   bool     // white space pending before the next character
 	para    *html.Node
 	heading int
+	styles  map[string]bool // isHighlight's memo
 }
 
 func (w *walker) walk(n *html.Node, hl bool) {
@@ -97,7 +98,7 @@ func (w *walker) walk(n *html.Node, hl bool) {
 			w.para, w.heading = para, heading
 			return
 		}
-		hl = hl || isHighlight(n)
+		hl = hl || isHighlight(n, w.styles)
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, hl)

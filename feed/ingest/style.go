@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aymerick/douceur/css"
+	"github.com/aymerick/douceur/parser"
 	"golang.org/x/net/html"
 )
 
@@ -17,7 +19,9 @@ import (
 // transparent and the like, a fully transparent colour, grey or black text
 // (editors wrap plain text in color:#000000 or #333), a white or near-white
 // background.
-func isHighlight(n *html.Node) bool {
+//
+// seen memoizes the answer for each style value: an article repeats a few.
+func isHighlight(n *html.Node, seen map[string]bool) bool {
 	if n.Data == "mark" {
 		return true
 	}
@@ -25,13 +29,13 @@ func isHighlight(n *html.Node) bool {
 		switch {
 		case a.Namespace != "":
 		case a.Key == "style":
-			for _, d := range declarations(a.Val) {
-				switch d[0] {
-				case "color", "background-color", "background":
-					if standsOut(d[0], d[1]) {
-						return true
-					}
-				}
+			hl, ok := seen[a.Val]
+			if !ok {
+				hl = styleStandsOut(a.Val)
+				seen[a.Val] = hl
+			}
+			if hl {
+				return true
 			}
 		case a.Key == "color" && n.Data == "font":
 			if standsOut("color", a.Val) {
@@ -42,37 +46,33 @@ func isHighlight(n *html.Node) bool {
 	return false
 }
 
-// declarations parses an inline style into [property, value] pairs:
-// split on ";", then at the first ":", trimmed, the property lower-cased.
-// CSS comments are removed first.
-func declarations(style string) [][2]string {
-	if strings.Contains(style, "/*") {
-		var b strings.Builder
-		for {
-			i := strings.Index(style, "/*")
-			if i < 0 {
-				break
+// styleStandsOut reports whether the inline style gives text a colour or
+// background that stands out.
+func styleStandsOut(style string) bool {
+	for _, d := range declarations(style) {
+		switch prop := strings.ToLower(d.Property); prop {
+		case "color", "background-color", "background":
+			if standsOut(prop, d.Value) {
+				return true
 			}
-			b.WriteString(style[:i])
-			j := strings.Index(style[i+2:], "*/")
-			if j < 0 {
-				style = ""
-				break
-			}
-			style = style[i+2+j+2:]
 		}
-		b.WriteString(style)
-		style = b.String()
 	}
-	var out [][2]string
-	for _, decl := range strings.Split(style, ";") {
-		prop, val, ok := strings.Cut(decl, ":")
-		if !ok {
-			continue
-		}
-		out = append(out, [2]string{strings.ToLower(strings.TrimSpace(prop)), strings.TrimSpace(val)})
+	return false
+}
+
+// declarations parses an inline style with the CSS parser bluemonday
+// uses, and returns nil for a style it cannot parse.
+func declarations(style string) []*css.Declaration {
+	// The parser drops a last declaration that no semicolon ends.
+	style = strings.TrimRight(style, " \t\n")
+	if !strings.HasSuffix(style, ";") {
+		style += ";"
 	}
-	return out
+	decls, err := parser.ParseDeclarations(style)
+	if err != nil {
+		return nil
+	}
+	return decls
 }
 
 // neutralColors never make a highlight.
@@ -96,7 +96,6 @@ var namedGreys = map[string]string{
 // background-color or the background shorthand) makes text stand out.
 func standsOut(prop, val string) bool {
 	v := strings.ToLower(strings.TrimSpace(val))
-	v = strings.TrimSpace(strings.TrimSuffix(v, "!important"))
 	if prop == "background" {
 		v = shorthandColor(v)
 	}
