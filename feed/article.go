@@ -72,6 +72,7 @@ type InputError struct {
 	Msg   string
 }
 
+// Error is the message with the field and line it concerns.
 func (e *InputError) Error() string {
 	switch {
 	case e.Field != "" && e.Line > 0:
