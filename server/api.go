@@ -151,8 +151,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	withdraw()
-	c, err := s.write.Put(r.Context(), parsed.Article)
+	c, err := s.write.PutExpected(r.Context(), parsed.Article, withdraw)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -694,12 +694,16 @@ func (s *announcingStore) ExpectWrite() func() {
 	}
 }
 
-func (s *announcingStore) Put(ctx context.Context, a *feed.Article) (feed.Change, error) {
+func (s *announcingStore) PutExpected(ctx context.Context, a *feed.Article, withdraw func()) (feed.Change, error) {
 	s.puts.Add(1)
-	if s.announced.Load() != s.withdrawn.Load() {
-		s.putsWhileExpected.Add(1)
+	if s.announced.Load() != s.withdrawn.Load()+1 {
+		s.putsWhileExpected.Add(1) // another announcement stands, or none
 	}
-	return s.Store.Put(ctx, a)
+	c, err := s.Store.PutExpected(ctx, a, withdraw)
+	if s.announced.Load() != s.withdrawn.Load() {
+		s.putsWhileExpected.Add(1) // PutExpected left its announcement standing
+	}
+	return c, err
 }
 
 // TestPostsAnnounced: the server announces each post to the store while
@@ -733,9 +737,9 @@ func TestPostsAnnounced(t *testing.T) {
 	posted("unchanged re-post", doc("announced 2", "2026-11-01", "News"), 200)
 	posted("last", doc("announced 3", "2026-11-01", "News"), 201)
 	// Every post was announced while parsed and withdrawn, the failures
-	// too; no Put was made while its own announcement stood (the posts
-	// here are sequential, so none other could).
+	// too; each Put carried exactly its own announcement and withdrew it
+	// (the posts here are sequential).
 	if a, w, p, pe := st.announced.Load(), st.withdrawn.Load(), st.puts.Load(), st.putsWhileExpected.Load(); a != 6 || w != 6 || p != 4 || pe != 0 {
-		t.Errorf("%d announced, %d withdrawn, %d puts, %d while announced; want 6, 6, 4, 0", a, w, p, pe)
+		t.Errorf("%d announced, %d withdrawn, %d puts, %d with a wrong announcement count; want 6, 6, 4, 0", a, w, p, pe)
 	}
 }

@@ -31,9 +31,11 @@ type Reader interface {
 type Writer interface {
 	// ExpectWrite announces a post being parsed, so that the writes of
 	// concurrent posters share one commit; the returned function
-	// withdraws the announcement (call it before Put, or when giving up).
+	// withdraws the announcement (when giving up).
 	ExpectWrite() (withdraw func())
-	Put(ctx context.Context, a *feed.Article) (feed.Change, error)
+	// PutExpected stores an announced article, withdrawing its
+	// announcement once the write is on its way to the commit.
+	PutExpected(ctx context.Context, a *feed.Article, withdraw func()) (feed.Change, error)
 	Delete(ctx context.Context, id string) (feed.Change, error)
 }
 

@@ -38,8 +38,9 @@ type group struct {
 	// expected counts the announced writes not yet withdrawn, and
 	// submitting the Puts that are encoding their write, not yet taken by
 	// the writer; withdrawn wakes a writer holding a commit when both fall
-	// to zero. A poster withdraws just before its Put, whose count takes
-	// over, so the commit held for it waits until the write arrives.
+	// to zero. PutExpected counts its write as submitting before it
+	// withdraws the announcement, so the commit held for it goes on
+	// waiting until the write arrives.
 	expected   atomic.Int64
 	submitting atomic.Int64
 	withdrawn  chan struct{}
@@ -72,8 +73,8 @@ type result struct {
 
 // ExpectWrite announces a write that the caller is preparing (a post
 // being parsed) and returns the function that withdraws the announcement:
-// call it just before submitting the write, or when giving up. Calling it
-// again does nothing.
+// pass it to PutExpected, which withdraws it once the write is on its way,
+// or call it when giving up. Calling it again does nothing.
 func (db *DB) ExpectWrite() (withdraw func()) {
 	g := &db.group
 	g.expected.Add(1)

@@ -209,7 +209,7 @@ func TestExpectWriteShares(t *testing.T) {
 }
 
 // TestExpectWriteThenPut follows the protocol ExpectWrite documents (and
-// the server follows): withdraw the announcement, then Put. A write held
+// the server follows): PutExpected with the announcement's withdraw. A write held
 // for that announcement should share its commit with that Put.
 func TestExpectWriteThenPut(t *testing.T) {
 	t.Parallel()
@@ -224,8 +224,9 @@ func TestExpectWriteThenPut(t *testing.T) {
 	// before submitting it.
 	announced := article("announced", t0.Add(time.Minute))
 	announced.ContentHTML = strings.Repeat("<p>긴 기사의 본문.</p>", 1<<18)
-	withdraw()
-	putNow(t, db, announced)
+	if _, err := db.PutExpected(context.Background(), announced, withdraw); err != nil {
+		t.Fatal(err)
+	}
 	if err := wait(t, held); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,17 @@ import (
 // arrival number, keeps the stored Published when a.Published is zero, and
 // sets a zero Updated to the clock. Updated is never before Published.
 func (db *DB) Put(ctx context.Context, a *feed.Article) (feed.Change, error) {
+	return db.PutExpected(ctx, a, nil)
+}
+
+// PutExpected is Put for a write announced with ExpectWrite: it withdraws
+// the announcement once the write counts as being submitted, so that the
+// commit the writer holds for it goes on waiting for it. withdraw is also
+// called when PutExpected fails early; it may be nil.
+func (db *DB) PutExpected(ctx context.Context, a *feed.Article, withdraw func()) (feed.Change, error) {
+	if withdraw != nil {
+		defer withdraw() // the early returns; a second call does nothing
+	}
 	if err := ctx.Err(); err != nil {
 		return feed.Change{}, err
 	}
@@ -32,6 +43,9 @@ func (db *DB) Put(ctx context.Context, a *feed.Article) (feed.Change, error) {
 	}
 	// From here the writer holds a commit for this write (see group).
 	db.group.submitting.Add(1)
+	if withdraw != nil {
+		withdraw()
+	}
 	c, err := db.put(a)
 	if err != nil {
 		return feed.Change{}, fmt.Errorf("put article %q: %w", a.ID, err)
