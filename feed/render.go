@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 )
 
@@ -84,7 +83,7 @@ func writeXML(w io.Writer, v any) error {
 // categories followed by its tags, cleaned, the same category (by
 // CategoryKey) once.
 func terms(a *Article) []string {
-	return UniqueCategories(cleanAll(slices.Concat(a.Categories, a.Tags)))
+	return UniqueCategories(cleanAll(a.Categories, a.Tags))
 }
 
 // imageType guesses an image's media type from its URL's extension; RSS's

@@ -61,12 +61,15 @@ func Clean(s string) string {
 	}, s)
 }
 
-// cleanAll is Clean applied to each of ss, dropping those left empty.
-func cleanAll(ss []string) []string {
+// cleanAll is Clean applied to the strings of each list in turn, those
+// left empty dropped, in one slice.
+func cleanAll(lists ...[]string) []string {
 	var out []string
-	for _, s := range ss {
-		if s = Clean(s); s != "" {
-			out = append(out, s)
+	for _, ss := range lists {
+		for _, s := range ss {
+			if s = Clean(s); s != "" {
+				out = append(out, s)
+			}
 		}
 	}
 	return out
