@@ -61,6 +61,11 @@ func cleanText(s string) string {
 // the opening --- line and the closing --- or ... line, and the body after
 // it. The YAML starts on document line 2; the body on bodyLine.
 func splitFrontMatter(s string) (fm, body string, bodyLine int, err error) {
+	if strings.HasPrefix(s, "---") && !strings.Contains(s, "\n") && strings.TrimSpace(s) != "---" {
+		// curl -d @file drops the file's line breaks.
+		return "", "", 0, &feed.InputError{Field: "document", Line: 1,
+			Msg: "arrived as a single line, as curl -d sends a file: post it with curl --data-binary @file, which keeps its line breaks"}
+	}
 	first, rest, _ := strings.Cut(s, "\n")
 	if !isFence(first, "---") {
 		msg := "must begin with a --- line opening the front matter"

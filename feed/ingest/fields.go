@@ -1,111 +1,59 @@
 package ingest
 
 import (
-	"errors"
 	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
+
+	"sokbo/feed"
 )
 
-// dateLayouts are the accepted date forms; a value without an offset is
-// UTC. time.Parse accepts fractional seconds after the seconds field even
-// when the layout has none.
-var dateLayouts = []string{
-	"2006-01-02 15:04:05 -0700",
-	"2006-01-02 15:04:05 -07:00",
-	"2006-01-02 15:04:05",
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05",
-	"2006-01-02",
+// meta is what the front matter says besides the article's own fields:
+// how to name and date the article, and how to read its body.
+type meta struct {
+	id          string    // the explicit id (or slug); "" to derive one
+	date        time.Time // as written, in its own offset; zero if not given
+	updated     time.Time // zero if not given
+	updatedLine int
+	format      string // "markdown", "html", or "" if not given
 }
 
-// parseDate parses a front matter date, keeping the offset it was written
-// in (the id uses the date as written; the article stores UTC).
-func parseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, errors.New("cannot read " + strconv.Quote(s) +
-		" as a date: use 2006-01-02, 2006-01-02 15:04:05 -0700 or RFC 3339")
-}
+// Limits on the front matter: generous for any real article, small enough
+// that no post can make every feed it is in huge.
+const (
+	maxTitle       = 300  // runes
+	maxName        = 100  // runes per author, category or tag
+	maxAuthors     = 20   //
+	maxCategories  = 20   //
+	maxTags        = 50   //
+	maxExcerpt     = 1000 // runes: the summary's lead
+	maxFeatureText = 5000 // runes
+)
 
-// siteURL returns raw as an absolute http(s) URL. An absolute URL must be
-// http or https; a protocol-relative one takes the base's scheme; a site
-// path is resolved against base. When base has a path prefix (a site at
-// https://example.com/news/), a root-relative path such as /assets/x.jpg
-// is taken as relative to the site, as Jekyll's relative_url does, unless
-// it already starts with the prefix: /news/assets/x.jpg and /assets/x.jpg
-// both become https://example.com/news/assets/x.jpg.
-func siteURL(base *url.URL, raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if p := strings.TrimSuffix(base.EscapedPath(), "/"); p != "" &&
-		strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") &&
-		raw != p && !strings.HasPrefix(raw, p+"/") && !strings.HasPrefix(raw, p+"?") && !strings.HasPrefix(raw, p+"#") {
-		raw = p + raw
+// readFields validates the front matter and sets the article's fields
+// from it, one line per field; the rest goes into meta. Where two keys
+// mean the same (id and slug, url and permalink), the first one named
+// that is not empty wins; lists under two keys are joined. The first
+// problem is returned, naming the field and the line of its key.
+func readFields(fm *frontMatter, lines keyLines, base *url.URL, a *feed.Article) (*meta, error) {
+	r := &reader{lines: lines, base: base}
+	a.Title = r.title(r.at("title", &fm.Title))
+	a.Authors = r.names("author", maxAuthors, r.at("author", &fm.Author), r.at("authors", &fm.Authors))
+	a.Categories = r.names("categories", maxCategories, r.at("categories", &fm.Categories), r.at("category", &fm.Category))
+	a.Tags = r.names("tags", maxTags, r.at("tags", &fm.Tags), r.at("tag", &fm.Tag))
+	a.Excerpt = r.excerpt(r.at("excerpt", &fm.Excerpt), r.at("description", &fm.Description), r.at("summary", &fm.Summary))
+	a.FeatureText = r.featureText(r.at("feature_text", &fm.FeatureText))
+	a.Image = r.siteURL("image", r.image(r.at("image", &fm.Image)))
+	a.URL = r.siteURL("url", r.at("url", &fm.URL), r.at("permalink", &fm.Permalink))
+	a.Lang = r.lang(r.at("lang", &fm.Lang))
+	m := &meta{
+		id:          r.id(r.at("id", &fm.ID), r.at("slug", &fm.Slug)),
+		date:        r.date("date", r.at("date", &fm.Date)),
+		updated:     r.date("updated", r.at("updated", &fm.Updated)),
+		updatedLine: lines["updated"],
+		format:      r.format(r.at("format", &fm.Format)),
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", errors.New("is not a valid URL")
+	if r.err != nil {
+		return nil, r.err
 	}
-	if u.Scheme != "" {
-		if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
-			return "", errors.New("must be an http or https URL or a site path, not a " + s + ": URL")
-		}
-		if u.Host == "" {
-			return "", errors.New("has no host")
-		}
-		return u.String(), nil
-	}
-	return base.ResolveReference(u).String(), nil
-}
-
-// checkID returns why id is not a valid article id, or "".
-func checkID(id string) string {
-	switch n := utf8.RuneCountInString(id); {
-	case n == 0:
-		return "is empty"
-	case n > 200:
-		return "is longer than 200 characters"
-	case id[0] == '.':
-		return "must not start with a dot"
-	}
-	for _, r := range id {
-		if !isWordRune(r) && !strings.ContainsRune("-_.~", r) {
-			return "may hold only letters, digits and - _ . ~, not " + strconv.QuoteRune(r)
-		}
-	}
-	return ""
-}
-
-// postName is what a Jekyll _posts file name supplies.
-type postName struct {
-	ok   bool
-	date time.Time // midnight UTC
-	slug string
-}
-
-// postNameRE matches a Jekyll post name: YYYY-MM-DD-slug.ext.
-var postNameRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)\.[^.]+$`)
-
-// parsePostName reads a Jekyll _posts file name. A name that is not one
-// (no date, an impossible date, no slug) supplies nothing.
-func parsePostName(name string) postName {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	m := postNameRE.FindStringSubmatch(cleanText(name))
-	if m == nil {
-		return postName{}
-	}
-	t, err := time.Parse("2006-01-02", m[1])
-	if err != nil || strings.IndexFunc(m[2], isWordRune) < 0 {
-		return postName{}
-	}
-	return postName{ok: true, date: t, slug: Slug(m[2])}
+	return m, nil
 }

@@ -37,8 +37,9 @@ type Options struct {
 	BaseURL *url.URL
 	// Lang is the language used when the front matter has no lang, e.g. "ko".
 	Lang string
-	// Now returns the current time; nil means time.Now. It dates articles
-	// whose document (and file name) give no date.
+	// Now returns the current time; nil means time.Now. It dates the GUID
+	// of an article whose document (and file name) give no date; the
+	// article itself is left undated, for the store to date.
 	Now func() time.Time
 	// FileName is the optional base name of the posted file. A Jekyll
 	// _posts name such as 2026-11-24-ferry-rescue.md supplies the date
@@ -83,21 +84,14 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := decodeFrontMatter(fmText, base)
+	fm, lines, warnings, err := decodeFrontMatter(fmText)
 	if err != nil {
 		return nil, err
 	}
-
-	a := &feed.Article{
-		Title:       m.title,
-		URL:         m.url,
-		Authors:     m.authors,
-		Categories:  m.categories,
-		Tags:        m.tags,
-		Lang:        m.lang,
-		Image:       m.image,
-		Excerpt:     m.excerpt,
-		FeatureText: m.featureText,
+	a := &feed.Article{}
+	m, err := readFields(fm, lines, base, a)
+	if err != nil {
+		return nil, err
 	}
 	if a.Lang == "" {
 		a.Lang = cleanText(strings.TrimSpace(opt.Lang))
@@ -151,7 +145,7 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 		return nil, err
 	}
 	a.ContentHTML = content
-	return &Result{Article: a, Warnings: m.warnings}, nil
+	return &Result{Article: a, Warnings: warnings}, nil
 }
 
 // maxRendered is the most HTML a document of n bytes may render to: twice
@@ -190,12 +184,12 @@ func checkBase(u *url.URL) (*url.URL, string, error) {
 // first arrives. guidDate is the date that names the GUID.
 func setDates(a *feed.Article, m *meta, post postName, now func() time.Time) (guidDate time.Time, err error) {
 	switch {
-	case m.dateSet:
+	case !m.date.IsZero():
 		a.Published = m.date.UTC()
 	case post.ok:
 		a.Published = post.date
 	}
-	if m.updatedSet {
+	if !m.updated.IsZero() {
 		if !a.Published.IsZero() && m.updated.Before(a.Published) {
 			return time.Time{}, &feed.InputError{Field: "updated", Line: m.updatedLine,
 				Msg: "is before the date " + a.Published.Format(time.RFC3339)}
@@ -223,7 +217,7 @@ func articleID(a *feed.Article, m *meta, post postName) string {
 		slug = Slug(a.Title)
 	}
 	switch {
-	case m.dateSet:
+	case !m.date.IsZero():
 		// The date as written (in its own offset), as Jekyll reads it.
 		return m.date.Format("2006-01-02") + "-" + slug
 	case post.ok:

@@ -240,6 +240,11 @@ func TestParseBad(t *testing.T) {
 		{"category as nested list", "---\ntitle: a\ncategories:\n  - News\n  - [a, b]\n---\n", "categories", 5},
 		{"markdown nested too deep", "---\ntitle: a\n---\nok\n\n" + strings.Repeat("> - 1. ", 11) + "x\n", "document", 6},
 		{"author as mapping without name", "---\ntitle: a\nauthor: {email: x}\n---\n", "author", 3},
+		{"unknown key twice", "---\ntitle: a\nlayout: post\nlayout: page\n---\n", "layout", 4},
+		{"alias of a key given twice", "---\ntitle: &k title\n*k : b\n---\n", "title", 3},
+		{"list as a key", "---\ntitle: a\n[x, y]: b\n---\n", "front matter", 3},
+		{"merge of a word", "---\ntitle: a\n<<: b\n---\n", "front matter", 3},
+		{"one line, as curl -d sends a file", "--- title: a date: 2026-11-24 --- body", "document", 1},
 		{"markdown reference flood", "---\ntitle: a\n---\n" + strings.Repeat("[a][r] ", 2000) + "\n\n[r]: https://example.com/" + strings.Repeat("p", 4000) + "\n", "document", 4},
 	}
 	for _, tt := range tests {
@@ -550,10 +555,11 @@ func TestParseCleansText(t *testing.T) {
 func TestParseConcurrent(t *testing.T) {
 	doc := seed(t)
 	want := parse(t, string(doc))
+	opt := options(t)
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			r, err := ingest.Parse(doc, options(t))
+			r, err := ingest.Parse(doc, opt)
 			if err != nil {
 				t.Error(err)
 				return
@@ -611,21 +617,56 @@ func TestParseRelativeLinks(t *testing.T) {
 }
 
 // TestWarnings: an unknown front-matter key is ignored with a warning
-// naming it and its line; known keys give none.
+// naming it and its line, in document order; known keys give none.
 func TestWarnings(t *testing.T) {
 	t.Parallel()
-	r, err := ingest.Parse([]byte("---\ntitle: T\nauther: Kim\nlayout: post\n---\nbody\n"), options(t))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		fm   string
+		want []string
+	}{
+		{"known keys only", "title: T\ncategories: [a]", nil},
+		{"misspelt and Jekyll keys", "title: T\nauther: Kim\nlayout: post", []string{
+			`front matter (line 3): unknown key "auther" ignored`,
+			`front matter (line 4): unknown key "layout" ignored`,
+		}},
+		{"keys are matched exactly", "Title: T\ntitle: T", []string{
+			`front matter (line 2): unknown key "Title" ignored`,
+		}},
+		{"a nested mapping", "title: T\nsidebar:\n  nav: x\nzz: 1", []string{
+			`front matter (line 3): unknown key "sidebar" ignored`,
+			`front matter (line 5): unknown key "zz" ignored`,
+		}},
+		{"keys merged in with <<", "defaults: &d {title: T, layout: post}\n<<: *d", []string{
+			`front matter (line 2): unknown key "defaults" ignored`,
+			`front matter (line 2): unknown key "layout" ignored`,
+		}},
 	}
-	want := []string{
-		`front matter (line 3): unknown key "auther" ignored`,
-		`front matter (line 4): unknown key "layout" ignored`,
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := ingest.Parse([]byte("---\n"+tt.fm+"\n---\nbody\n"), options(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Article.Title != "T" {
+				t.Errorf("Title = %q, want T", r.Article.Title)
+			}
+			if diff := cmp.Diff(tt.want, r.Warnings); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+		})
 	}
-	if diff := cmp.Diff(want, r.Warnings); diff != "" {
-		t.Errorf("warnings (-want +got):\n%s", diff)
-	}
-	if r, err := ingest.Parse([]byte("---\ntitle: T\n---\nbody\n"), options(t)); err != nil || len(r.Warnings) != 0 {
-		t.Errorf("known keys only: warnings %q, err %v", r.Warnings, err)
+}
+
+// TestCurlHint: a document that arrived on one line, as curl -d sends a
+// file, is refused with a hint at --data-binary.
+func TestCurlHint(t *testing.T) {
+	t.Parallel()
+	doc := strings.ReplaceAll(string(seed(t)), "\n", "")
+	_, err := ingest.Parse([]byte(doc), options(t))
+	var ie *feed.InputError
+	if !errors.As(err, &ie) || ie.Field != "document" || !strings.Contains(ie.Msg, "--data-binary") {
+		t.Errorf("Parse of a one-line document: error %v, want a document error naming --data-binary", err)
 	}
 }
