@@ -79,12 +79,15 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// isPage reports whether r asked for an HTML page (the home page, an
-// article's or a category's), not a feed or the API.
+// isPage reports whether r is a person's GET of a page, whose errors are
+// pages too; the API, the feeds and the archives answer errors in JSON.
 func isPage(r *http.Request) bool {
 	p := r.URL.Path
-	return r.Method == http.MethodGet && (p == "/" || strings.HasPrefix(p, "/articles/") ||
-		strings.HasPrefix(p, "/category/") && strings.HasSuffix(p, "/"))
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	last := p[strings.LastIndexByte(p, '/')+1:]
+	return !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.")
 }
 
 var errorPage = template.Must(template.New("error").Parse(`<!doctype html>

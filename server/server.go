@@ -73,20 +73,50 @@ func (s *Server) routes() {
 	})
 }
 
-// ServeHTTP implements http.Handler. The site's feeds, which aggregators
-// poll more than everything else together, are dispatched before the mux,
-// as it would route them: its pattern matching is a tenth of a cached
-// feed's cost.
+// ServeHTTP implements http.Handler. A request no route matches gets the
+// mux's status (404, or 405 with Allow) in the service's own style: an HTML
+// page where a person browses, JSON under /api/ and for feeds.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		if ext, ok := strings.CutPrefix(r.URL.Path, "/feed."); ok {
-			if f, ok := feed.FormatByExt(ext); ok {
-				s.serveFeed(w, r, f, "")
-				return
-			}
-		}
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		h.ServeHTTP(w, r)
+		return
 	}
-	s.mux.ServeHTTP(w, r)
+	// The mux's own answer says which status, and sets Allow for a 405.
+	rec := &statusRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if allow := rec.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	switch rec.code {
+	case http.StatusMethodNotAllowed:
+		s.fail(w, r, &statusError{rec.code, r.Method + " is not allowed here; allowed: " + rec.header.Get("Allow")})
+	case http.StatusNotFound, 0:
+		s.fail(w, r, feed.ErrNotFound)
+	default: // a redirect the mux makes (a cleaned path)
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.code)
+	}
+}
+
+// statusRecorder keeps the status and headers of the mux's answer to an
+// unmatched request, and drops its plain-text body.
+type statusRecorder struct {
+	header http.Header
+	code   int
+}
+
+func (rec *statusRecorder) Header() http.Header { return rec.header }
+func (rec *statusRecorder) WriteHeader(code int) {
+	if rec.code == 0 {
+		rec.code = code
+	}
+}
+func (rec *statusRecorder) Write(b []byte) (int, error) {
+	rec.WriteHeader(http.StatusOK)
+	return len(b), nil
 }
 
 // feedURL is the URL of a feed: the site's (category "") or a category's.

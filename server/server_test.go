@@ -743,3 +743,39 @@ func TestPostsAnnounced(t *testing.T) {
 		t.Errorf("%d announced, %d withdrawn, %d puts, %d with a wrong announcement count; want 6, 6, 4, 0", a, w, p, pe)
 	}
 }
+
+// TestUnmatched: requests no route matches answer in the service's style:
+// an HTML page for a person's GET, JSON under /api/ and for feeds; a
+// wrong method is 405 with Allow.
+func TestUnmatched(t *testing.T) {
+	e := start(t)
+	tests := []struct {
+		method, path string
+		code         int
+		ctype        string
+		allow        string
+	}{
+		{"GET", "/nope", 404, "text/html", ""},
+		{"GET", "/articles/", 404, "text/html", ""},
+		{"GET", "/api/nope", 404, "application/json", ""},
+		{"GET", "/feed.xml", 404, "application/json", ""},
+		{"DELETE", "/feed.rss", 405, "application/json", "GET, HEAD"},
+		{"PUT", "/api/articles", 405, "application/json", "POST"},
+		{"POST", "/", 405, "application/json", "GET, HEAD"},
+	}
+	for _, tt := range tests {
+		r := e.do(tt.method, tt.path, nil)
+		if r.Code != tt.code || !strings.HasPrefix(r.Header.Get("Content-Type"), tt.ctype) {
+			t.Errorf("%s %s: %d %s, want %d %s", tt.method, tt.path, r.Code, r.Header.Get("Content-Type"), tt.code, tt.ctype)
+		}
+		if got := r.Header.Get("Allow"); got != tt.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tt.method, tt.path, got, tt.allow)
+		}
+		if tt.ctype == "application/json" {
+			var body struct{ Error string }
+			if err := json.Unmarshal(r.Body, &body); err != nil || body.Error == "" {
+				t.Errorf("%s %s: body %q is not a JSON error", tt.method, tt.path, r.Body)
+			}
+		}
+	}
+}
