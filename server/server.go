@@ -79,7 +79,7 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
-		h.ServeHTTP(w, r)
+		s.mux.ServeHTTP(w, r) // which sets the path values Handler does not
 		return
 	}
 	// The mux's own answer says which status, and sets Allow for a 405.
