@@ -1,15 +1,22 @@
 // Package ingest turns one posted document into a *feed.Article: it
 // validates the front matter, renders and sanitizes the body, and extracts
-// the highlighted sentences and the lead paragraph that the feeds show as
-// the article's summary.
+// the highlighted sentences (the highlights) and the lead paragraph that
+// the feeds show as the article's summary.
 //
 // A document is a Jekyll _posts file: a first line "---", YAML front
 // matter, a closing "---" or "..." line, then the body. The front matter
 // keys are title (required), id or slug, date, updated, author or authors,
 // categories or category, tags or tag, excerpt (or description, summary),
-// feature_text, image, lang, url or permalink, and format. The body is
-// Markdown (CommonMark with the GFM extensions; raw HTML passes through),
-// or, with "format: html", HTML taken as it is.
+// feature_text, image, lang, url or permalink, and format; any other key
+// is ignored with a warning. The body is Markdown (CommonMark with the GFM
+// extensions; raw HTML passes through), or, with "format: html", HTML
+// taken as it is.
+//
+// To add a front-matter key: give frontMatter (frontmatter.go) a
+// yaml.Node field tagged with the key; set the feed.Article field from it
+// in readFields (fields.go) with the reader method for its kind of value
+// (text, names, siteURL, date, ...); add a case to TestParseFrontMatter.
+// Nothing else matches keys.
 //
 // Parse is the entry point (Slug is exported for the CLI). It does no I/O,
 // reads the clock only through Options.Now, keeps no mutable package state,
@@ -17,6 +24,7 @@
 package ingest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -105,26 +113,27 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 	a.ID = articleID(a, m, post)
 	a.GUID = "tag:" + host + "," + guidDate.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
 
-	format := m.format
-	if format == "" {
-		format = opt.Format
-	}
-	if format == "" {
-		format = "markdown"
-		if t := strings.TrimSpace(body); strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") {
-			format = "html"
-		}
-	}
-	rendered, err := renderBody(body, bodyLine, format)
-	if err != nil {
+	format := cmp.Or(m.format, opt.Format, guessFormat(body))
+	if err := readBody(a, body, bodyLine, format, len(doc), base, opt.Styles); err != nil {
 		return nil, err
 	}
-	if limit := maxRendered(len(doc)); len(rendered) > limit {
+	return &Result{Article: a, Warnings: warnings}, nil
+}
+
+// readBody renders the body and sets the article's ContentHTML,
+// Highlights and Lead from it. docLen is the length of the whole document,
+// which bounds the rendering.
+func readBody(a *feed.Article, body string, bodyLine int, format string, docLen int, base *url.URL, styles *StyleCache) error {
+	rendered, err := renderBody(body, bodyLine, format)
+	if err != nil {
+		return err
+	}
+	if limit := maxRendered(docLen); len(rendered) > limit {
 		// Markdown references repeat their URL wherever they are used: a
 		// post of 50 KB can render to 80 MB.
-		return nil, &feed.InputError{Field: "document", Line: bodyLine, Msg: fmt.Sprintf(
+		return &feed.InputError{Field: "document", Line: bodyLine, Msg: fmt.Sprintf(
 			"the body renders to %d bytes of HTML, more than the %d allowed for a document of %d (a Markdown reference used over and over?)",
-			len(rendered), limit, len(doc))}
+			len(rendered), limit, docLen)}
 	}
 	root := parseHTML(rendered)
 	// Highlights come from the rendered body before sanitizing: the
@@ -132,7 +141,6 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 	segs := segments(root, len(rendered))
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
-	// Absolute links make the rendering a little longer than the input.
 	links := linkBase{site: base}
 	if a.URL != "" {
 		if page, err := url.Parse(a.URL); err == nil { // checked by siteURL
@@ -140,12 +148,19 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 			links.page = page
 		}
 	}
-	content, err := sanitize(root, links, len(rendered)+len(rendered)/8, opt.Styles)
-	if err != nil {
-		return nil, err
+	// Absolute links make the rendering a little longer than the input.
+	a.ContentHTML, err = sanitize(root, links, len(rendered)+len(rendered)/8, styles)
+	return err
+}
+
+// guessFormat reads a body that begins with "<" and ends with ">" as
+// HTML, and any other as Markdown: an all-HTML body then comes out
+// unchanged even where CommonMark would read an indented line as code.
+func guessFormat(body string) string {
+	if t := strings.TrimSpace(body); strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") {
+		return "html"
 	}
-	a.ContentHTML = content
-	return &Result{Article: a, Warnings: warnings}, nil
+	return "markdown"
 }
 
 // maxRendered is the most HTML a document of n bytes may render to: twice
