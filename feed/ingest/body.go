@@ -50,8 +50,8 @@ func renderBody(body string, bodyLine int, format string) (string, error) {
 }
 
 // maxNesting is the deepest nesting of block quotes and list items on one
-// Markdown line that renderBody accepts. goldmark takes time quadratic in
-// that depth: 16 KB of ">" take a quarter of a second, a megabyte minutes.
+// Markdown line that renderBody accepts: goldmark takes time quadratic in
+// that depth, so a line of nothing but ">" could hold a core for minutes.
 // Real articles nest a few levels.
 const maxNesting = 32
 

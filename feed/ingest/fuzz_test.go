@@ -34,6 +34,8 @@ func FuzzParse(f *testing.F) {
 		"---\ntitle: a\n---\n&#1;&#xFFFE;<mark>&#x1100;&#x1161;</mark>.",
 		"no front matter \xff",
 		"---\ntitle: T\n---\n" + strings.Repeat("> - ", 40) + "x\n",
+		"---\ntitle: T\nauther: x\nbase: &b {layout: post}\n<<: *b\n---\nbody",
+		"--- title: T --- body",
 	} {
 		f.Add([]byte(doc))
 	}
@@ -48,6 +50,11 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		a := r.Article
+		for _, w := range r.Warnings {
+			if !strings.HasPrefix(w, "front matter (line ") || !strings.Contains(w, "unknown key") {
+				t.Errorf("warning %q: want one naming an unknown key and its line", w)
+			}
+		}
 		if a.ID == "" || a.Title == "" || a.GUID == "" {
 			t.Errorf("ID, Title, GUID = %q, %q, %q; want all set", a.ID, a.Title, a.GUID)
 		}

@@ -13,6 +13,7 @@ import (
 )
 
 func TestParseMarkdown(t *testing.T) {
+	t.Parallel()
 	doc := `---
 title: Ferry rescue
 date: 2026-11-24 09:30:00 +0900
@@ -57,6 +58,7 @@ Rescuers worked *through the night* and **all morning**. The coast guard said <m
 }
 
 func TestHighlights(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		body string
@@ -169,6 +171,7 @@ func TestHighlights(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			a := parse(t, "---\ntitle: T\nformat: html\n---\n"+tt.body)
 			if diff := cmp.Diff(tt.want, a.Highlights); diff != "" {
 				t.Errorf("Highlights (-want +got):\n%s", diff)
@@ -181,6 +184,7 @@ func TestHighlights(t *testing.T) {
 }
 
 func TestSentences(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want []string
@@ -205,6 +209,7 @@ func TestSentences(t *testing.T) {
 }
 
 func TestLead(t *testing.T) {
+	t.Parallel()
 	// Ten Korean sentences of 37 runes each (with the space after).
 	sentence := "한미 동맹은 양국의 외교와 안보에 있어 매우 중요한 역할을 합니다."
 	long := strings.TrimSpace(strings.Repeat(sentence+" ", 10))
@@ -257,6 +262,7 @@ func TestLead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			fm := tt.fm
 			if fm == "" {
 				fm = "format: html\n"
@@ -274,6 +280,7 @@ func TestLead(t *testing.T) {
 }
 
 func TestParseHostileBody(t *testing.T) {
+	t.Parallel()
 	body := `<p onclick="steal()">Hi <a href="javascript:alert(1)">js</a> <a href="JaVaScRiPt:alert(1)">js2</a>
 <img src="x.jpg" onerror="alert(1)"> <a href="/relative/page">rel</a> <a href="page2?a=1&b=2">rel2</a> <a href="#notes">notes</a>
 <a href="mailto:desk@example.com">mail</a></p>
@@ -294,6 +301,7 @@ func TestParseHostileBody(t *testing.T) {
 `
 	for _, format := range []string{"html", "markdown"} {
 		t.Run(format, func(t *testing.T) {
+			t.Parallel()
 			a := parse(t, "---\ntitle: T\nformat: "+format+"\n---\n"+body)
 			lower := strings.ToLower(a.ContentHTML)
 			for _, bad := range []string{"<script", "onclick", "onerror", "onload", "javascript:", "<iframe",
@@ -321,6 +329,7 @@ func TestParseHostileBody(t *testing.T) {
 }
 
 func TestParseBodyUnderBasePath(t *testing.T) {
+	t.Parallel()
 	opt := options(t)
 	opt.BaseURL = mustURL(t, "https://example.com/news/")
 	a := parseWith(t, "---\ntitle: T\n---\n<p><img src=\"/assets/a.jpg\"> <a href=\"about/\">about</a> <a href=\"//cdn.example.org/x\">cdn</a></p>\n", opt)
@@ -340,6 +349,7 @@ func TestParseBodyUnderBasePath(t *testing.T) {
 // its shape, by Options.Format or by `format: html`), while `format:
 // markdown` keeps CommonMark's reading.
 func TestParseIndentedHTML(t *testing.T) {
+	t.Parallel()
 	body := "<div>\n\n    <p>Indented <mark>paragraph</mark>.</p>\n\n</div>\n"
 	md := parse(t, "---\ntitle: T\nformat: markdown\n---\n"+body)
 	if !strings.Contains(md.ContentHTML, "<pre><code>") {
@@ -368,6 +378,7 @@ func TestParseIndentedHTML(t *testing.T) {
 // TestHighlightLimits: one endless highlighted sentence is cut, and an
 // article keeps at most 100 highlights.
 func TestHighlightLimits(t *testing.T) {
+	t.Parallel()
 	long := parse(t, "---\ntitle: T\n---\n<p><mark>"+strings.Repeat("단어 ", 5000)+"</mark></p>")
 	if len(long.Highlights) != 1 || utf8.RuneCountInString(long.Highlights[0]) > 500 || !strings.HasSuffix(long.Highlights[0], "…") {
 		t.Errorf("long highlight: %d highlights, first %d runes", len(long.Highlights), utf8.RuneCountInString(long.Highlights[0]))

@@ -129,8 +129,8 @@ func readBody(a *feed.Article, body string, bodyLine int, format string, docLen 
 		return err
 	}
 	if limit := maxRendered(docLen); len(rendered) > limit {
-		// Markdown references repeat their URL wherever they are used: a
-		// post of 50 KB can render to 80 MB.
+		// Markdown references repeat their URL wherever they are used, so
+		// a short post can render to a huge page.
 		return &feed.InputError{Field: "document", Line: bodyLine, Msg: fmt.Sprintf(
 			"the body renders to %d bytes of HTML, more than the %d allowed for a document of %d (a Markdown reference used over and over?)",
 			len(rendered), limit, docLen)}

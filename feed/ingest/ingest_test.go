@@ -60,6 +60,7 @@ func seed(tb testing.TB) []byte {
 }
 
 func TestParseSeed(t *testing.T) {
+	t.Parallel()
 	a := parse(t, string(seed(t)))
 
 	if got, want := a.Title, "대통령실 미국 측 긴밀 협력 계획 밝혀졌다!"; got != want {
@@ -156,6 +157,7 @@ func TestParseSeed(t *testing.T) {
 // TestParseSeedVariants checks that the seed parses to the same article
 // with a BOM and CRLF line endings, and as `format: html`.
 func TestParseSeedVariants(t *testing.T) {
+	t.Parallel()
 	doc := string(seed(t))
 	want := parse(t, doc)
 	tests := []struct {
@@ -169,6 +171,7 @@ func TestParseSeedVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := parse(t, tt.doc)
 			want := *want
 			if strings.HasPrefix(tt.name, "format") {
@@ -187,6 +190,7 @@ func TestParseSeedVariants(t *testing.T) {
 }
 
 func TestParseBad(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		doc   string
@@ -249,6 +253,7 @@ func TestParseBad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r, err := ingest.Parse([]byte(tt.doc), options(t))
 			if err == nil {
 				t.Fatalf("Parse = %+v, nil; want an error", r.Article)
@@ -268,6 +273,7 @@ func TestParseBad(t *testing.T) {
 }
 
 func TestParseOptionsErrors(t *testing.T) {
+	t.Parallel()
 	doc := []byte("---\ntitle: a\n---\n")
 	for _, base := range []string{"", "/news/", "ftp://example.com/", "https:///x"} {
 		opt := ingest.Options{}
@@ -295,6 +301,7 @@ func fieldsOf(a *feed.Article) fields {
 }
 
 func TestParseFrontMatter(t *testing.T) {
+	t.Parallel()
 	def := func(f fields) fields {
 		if f.Lang == "" {
 			f.Lang = "ko"
@@ -455,6 +462,7 @@ func TestParseFrontMatter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			opt := options(t)
 			if tt.base != "" {
 				opt.BaseURL = mustURL(t, tt.base)
@@ -468,6 +476,7 @@ func TestParseFrontMatter(t *testing.T) {
 }
 
 func TestParseFileName(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, fileName, fm string
 		wantID             string
@@ -490,6 +499,7 @@ func TestParseFileName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			opt := options(t)
 			opt.FileName = tt.fileName
 			a := parseWith(t, "---\n"+tt.fm+"\n---\n", opt)
@@ -501,6 +511,7 @@ func TestParseFileName(t *testing.T) {
 }
 
 func TestParseGUID(t *testing.T) {
+	t.Parallel()
 	opt := options(t)
 	opt.BaseURL = mustURL(t, "https://News.Example.COM:8443/news/")
 	a := parseWith(t, "---\ntitle: 여객선 구조\ndate: 2026-11-24 08:00:00 +0900\n---\n", opt)
@@ -513,6 +524,7 @@ func TestParseGUID(t *testing.T) {
 // gives the same id and still no date, and that its GUID is dated by Now
 // (the store keeps the first one).
 func TestParseStable(t *testing.T) {
+	t.Parallel()
 	doc := "---\ntitle: Ferry rescue\n---\nTwelve saved.\n"
 	a := parse(t, doc)
 	opt := options(t)
@@ -530,6 +542,7 @@ func TestParseStable(t *testing.T) {
 // characters XML forbids, also those YAML escapes and HTML character
 // references produce.
 func TestParseCleansText(t *testing.T) {
+	t.Parallel()
 	decomposed := "\u1100\u1161\u11a8 \u1100\u1161" // 각 가, decomposed
 	doc := "---\ntitle: \"" + decomposed + "\\x01\"\ncategories: [\"\\uFFFE뉴스\"]\n---\n" +
 		"<p>본문\x0b입니다 &#1;&#xFFFF;끝. <mark>" + decomposed + "</mark>.</p>\n"
@@ -553,6 +566,7 @@ func TestParseCleansText(t *testing.T) {
 
 // TestParseConcurrent runs Parse from many goroutines (for -race).
 func TestParseConcurrent(t *testing.T) {
+	t.Parallel()
 	doc := seed(t)
 	want := parse(t, string(doc))
 	opt := options(t)
@@ -575,6 +589,7 @@ func TestParseConcurrent(t *testing.T) {
 // TestNFC: decomposed Hangul (as some systems type it) and a combining
 // accent are composed; text already in NFC is left alone.
 func TestNFC(t *testing.T) {
+	t.Parallel()
 	decomposed := "\u1100\u1161\u11a8" // 각 as conjoining jamo
 	doc := "---\ntitle: " + decomposed + " e\u0301 한국어 café\ncategories: [\"\u1100\u1167\u11bc\u110c\u1166\"]\n---\nbody\n"
 	a := parse(t, doc)
@@ -589,6 +604,7 @@ func TestNFC(t *testing.T) {
 // TestParseRelativeLinks: document-relative links are relative to the
 // article's own page when it has a url, site paths to the site.
 func TestParseRelativeLinks(t *testing.T) {
+	t.Parallel()
 	body := "<p><img src=\"photo.jpg\" alt=\"p\"> <a href=\"../list?p=2\">list</a> <a href=\"/about\">about</a>" +
 		" <a href=\"#notes\">notes</a></p>"
 	for _, tc := range []struct {
@@ -606,6 +622,7 @@ func TestParseRelativeLinks(t *testing.T) {
 			`href="https://news.example.com/about"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			a := parse(t, "---\n"+tc.fm+"\nformat: html\n---\n"+body)
 			for _, w := range tc.want {
 				if !strings.Contains(a.ContentHTML, w) {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSlug(t *testing.T) {
+	t.Parallel()
 	hash := func(s string) string {
 		sum := sha256.Sum256([]byte(s))
 		return hex.EncodeToString(sum[:])[:12]
@@ -35,6 +36,7 @@ func TestSlug(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := ingest.Slug(tt.in)
 			if got != tt.want {
 				t.Errorf("Slug(%q) = %q, want %q", tt.in, got, tt.want)

@@ -86,6 +86,7 @@ func checkStyles(t *testing.T, style string, styles *StyleCache) {
 }
 
 func TestStylesOncePerValue(t *testing.T) {
+	t.Parallel()
 	shared := new(StyleCache)
 	for _, style := range []string{
 		"color: #ee2323;", "background-color: #21538527;", "COLOR:Red", "color: red; font-weight: bold",
@@ -106,6 +107,7 @@ func TestStylesOncePerValue(t *testing.T) {
 }
 
 func TestStyleCacheBounded(t *testing.T) {
+	t.Parallel()
 	c := new(StyleCache)
 	for i := range 3 * styleCacheMax {
 		c.put(fmt.Sprintf("color: #%06x", i), "x")
@@ -122,6 +124,7 @@ func TestStyleCacheBounded(t *testing.T) {
 // TestStyleGate checks that the policy's gate stops a style that did not
 // come from stylePolicy.
 func TestStyleGate(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{
 		"color: expression(alert(1))", "background: url(https://x/y.png)", "position: fixed",
 		"color: red;", "color:red", `color: "red"`, `color: \72 ed`, "color: red; behavior: url(x.htc)",
