@@ -3,7 +3,7 @@ package ingest
 // HighlightsOf exposes the highlight extraction to the external tests and
 // benchmarks: the highlighted sentences of rendered body HTML.
 func HighlightsOf(rendered string) []string {
-	return highlights(segments(parseHTML(rendered), len(rendered)))
+	return highlights(segments(parseHTML(rendered)))
 }
 
 // Sentences exposes the sentence splitter to the external tests.

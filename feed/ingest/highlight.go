@@ -49,23 +49,19 @@ var skipElements = map[string]bool{
 // segments walks the rendered body and returns its text segments in
 // document order. goquery's Text() would join blocks with no separator;
 // here every block boundary ends a segment, so sentences never run from
-// one block into the next. size is the length of the body's HTML, which
-// its text does not exceed (character references aside).
-func segments(root *html.Node, size int) []segment {
+// one block into the next.
+func segments(root *html.Node) []segment {
 	w := &walker{styles: make(map[string]bool)}
-	w.buf.Grow(size)
 	w.walk(root, false)
 	w.flush()
 	return w.segs
 }
 
-// walker builds segments. Their texts are consecutive in one buffer: the
-// current segment starts at start.
+// walker builds segments; buf holds the text of the current one.
 type walker struct {
 	segs    []segment
 	buf     strings.Builder
-	start   int
-	marks   [][2]int // relative to start
+	marks   [][2]int
 	space   bool     // white space pending before the next character
 	para    *html.Node
 	heading int
@@ -122,14 +118,14 @@ func (w *walker) text(s string, hl bool) {
 
 // keep appends r, after a space if one is pending.
 func (w *walker) keep(r rune, hl bool) {
-	if w.space && w.buf.Len() > w.start {
+	if w.space && w.buf.Len() > 0 {
 		w.buf.WriteByte(' ')
 	}
 	w.space = false
-	start := w.buf.Len() - w.start
+	start := w.buf.Len()
 	w.buf.WriteRune(r)
 	if hl {
-		end := w.buf.Len() - w.start
+		end := w.buf.Len()
 		if k := len(w.marks) - 1; k >= 0 && w.marks[k][1] == start {
 			w.marks[k][1] = end
 		} else {
@@ -140,12 +136,11 @@ func (w *walker) keep(r rune, hl bool) {
 
 // flush ends the current segment.
 func (w *walker) flush() {
-	if w.buf.Len() > w.start {
-		// The buffer only grows: the texts taken stay as they are.
-		w.segs = append(w.segs, segment{text: w.buf.String()[w.start:], marks: w.marks,
+	if w.buf.Len() > 0 {
+		w.segs = append(w.segs, segment{text: w.buf.String(), marks: w.marks,
 			para: w.para, heading: w.heading > 0})
 	}
-	w.start = w.buf.Len()
+	w.buf.Reset()
 	w.marks = nil
 	w.space = false
 }

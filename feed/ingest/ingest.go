@@ -138,7 +138,7 @@ func readBody(a *feed.Article, body string, bodyLine int, format string, docLen 
 	root := parseHTML(rendered)
 	// Highlights come from the rendered body before sanitizing: the
 	// sanitizer may drop the styles that mark them.
-	segs := segments(root, len(rendered))
+	segs := segments(root)
 	a.Highlights = highlights(segs)
 	a.Lead = lead(segs)
 	links := linkBase{site: base}
