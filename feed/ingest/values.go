@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -97,39 +98,15 @@ func (r *reader) title(v value) string {
 }
 
 // names reads lists of names (authors, categories, tags) given under one
-// or two keys: a list, or a single string (never split: "Economy,
-// Finance" is one category). An item may be a mapping with a name, as
-// Jekyll authors are. Names are folded, and repeats dropped as
+// or two keys, joined. Names are folded, and repeats dropped as
 // feed.UniqueCategories drops them.
 func (r *reader) names(field string, max int, vs ...value) []string {
 	var all []string
-	line := 0
+	line := 0 // of the first key given
 	for _, v := range vs {
-		if v.line == 0 {
-			continue
-		}
-		if line == 0 {
-			line = v.line
-		}
-		items := []*yaml.Node{v.node}
-		if v.node.Kind == yaml.SequenceNode {
-			items = v.node.Content
-		}
-		for _, it := range items {
-			it = deref(it)
-			if it.Kind == yaml.MappingNode {
-				if n := mapValue(it, "name"); n != nil {
-					it = n
-				}
-			}
-			item := value{key: v.key, line: v.line, node: it}
-			if it.Line > 0 && v.node.Kind == yaml.SequenceNode {
-				item.line = it.Line + fmLine
-			}
-			if v.node.Kind == yaml.SequenceNode && (it.Kind == yaml.SequenceNode || it.Kind == yaml.MappingNode) {
-				r.fail(field, item.line, "items must be single values")
-			}
-			all = append(all, fold(r.text(field, item)))
+		if v.line != 0 {
+			line = cmp.Or(line, v.line)
+			all = append(all, r.items(field, v)...)
 		}
 	}
 	out := feed.UniqueCategories(all)
@@ -140,6 +117,35 @@ func (r *reader) names(field string, max int, vs ...value) []string {
 		if utf8.RuneCountInString(n) > maxName {
 			r.fail(field, line, fmt.Sprintf("%.20q… is longer than %d characters", n, maxName))
 		}
+	}
+	return out
+}
+
+// items reads a list of names, or a single name (never split: "Economy,
+// Finance" is one category). An item may be a mapping with a name, as
+// Jekyll authors are.
+func (r *reader) items(field string, v value) []string {
+	list := v.node.Kind == yaml.SequenceNode
+	nodes := []*yaml.Node{v.node}
+	if list {
+		nodes = v.node.Content
+	}
+	var out []string
+	for _, n := range nodes {
+		n = deref(n)
+		if n.Kind == yaml.MappingNode {
+			if name := mapValue(n, "name"); name != nil {
+				n = name
+			}
+		}
+		item := value{key: v.key, line: v.line, node: n}
+		if list {
+			item.line = n.Line + fmLine
+			if n.Kind != yaml.ScalarNode {
+				r.fail(field, item.line, "items must be single values")
+			}
+		}
+		out = append(out, fold(r.text(field, item)))
 	}
 	return out
 }
