@@ -62,7 +62,7 @@ type walker struct {
 	segs    []segment
 	buf     strings.Builder
 	marks   [][2]int
-	space   bool     // white space pending before the next character
+	space   bool // white space pending before the next character
 	para    *html.Node
 	heading int
 	styles  map[string]bool // isHighlight's memo
