@@ -37,7 +37,7 @@ func defaultServerURL() string { return "http://" + defaultListen + "/" }
 // resolve returns the server's base URL (ending in "/") and the token:
 // the flag's, else the environment's, else the default server and the
 // token file of a server run from the current directory with the default
-// configuration. Without a token it says everywhere it looked.
+// configuration.
 func (c *clientFlags) resolve(getenv func(string) string) (base *url.URL, token string, err error) {
 	raw, from := c.server, "-server"
 	if raw == "" {
@@ -56,13 +56,20 @@ func (c *clientFlags) resolve(getenv func(string) string) (base *url.URL, token 
 	if token = c.token; token == "" {
 		token = getenv("SOKBO_TOKEN")
 	}
-	if token != "" {
-		return base, token, nil
+	if token == "" {
+		token, err = savedToken()
 	}
+	return base, token, err
+}
+
+// savedToken reads the token file of a server run from the current
+// directory with the default configuration. Without a token there, the
+// error says everywhere resolve looked.
+func savedToken() (string, error) {
 	path := tokenPath(defaultDatabase)
 	b, err := os.ReadFile(path)
-	if token = strings.TrimSpace(string(b)); token != "" {
-		return base, token, nil
+	if token := strings.TrimSpace(string(b)); token != "" {
+		return token, nil
 	}
 	if abs, aerr := filepath.Abs(path); aerr == nil {
 		path = abs
@@ -76,7 +83,7 @@ func (c *clientFlags) resolve(getenv func(string) string) (base *url.URL, token 
 	default:
 		found = path + " is empty"
 	}
-	return nil, "", fmt.Errorf("no token: no -token flag, $SOKBO_TOKEN is not set, and %s "+
+	return "", fmt.Errorf("no token: no -token flag, $SOKBO_TOKEN is not set, and %s "+
 		"(sokbo serve writes the token there, beside its database, when run from this directory with the default configuration)", found)
 }
 

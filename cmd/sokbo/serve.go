@@ -87,22 +87,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 
 	scfg := cfg.serverConfig()
-	var tokenAt string // where the log says the token is
-	switch {
-	case getenv("SOKBO_TOKEN") != "":
-		tokenAt = "SOKBO_TOKEN"
-	case cfg.Token != "":
-		tokenAt = "the config's token"
-	case len(cfg.Tokens) > 0:
-		tokenAt = "the config's tokens"
-	default:
-		secret, path, err := ensureToken(tokenPath(cfg.Database))
-		if err != nil {
-			return err
-		}
-		scfg.Tokens = []server.Token{{Name: "default", Secret: secret}}
-		tokenAt = path
+	tokens, tokenAt, err := savedTokens(&cfg, getenv)
+	if err != nil {
+		return err
 	}
+	scfg.Tokens = append(scfg.Tokens, tokens...)
 	scfg.Logger = log
 	hs := newHTTPServer(server.New(scfg, db), log)
 	log.Info("serving", "url", scfg.BaseURL.String(), "listen", ln.Addr().String(), "db", cfg.Database, "token", tokenAt)
@@ -160,6 +149,25 @@ func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, cfg confi
 		_ = hs.Close()
 	}
 	return nil
+}
+
+// savedTokens returns the token saved beside the database when the
+// configuration has none, generating it first if needed, and says where
+// the tokens are, for the log.
+func savedTokens(cfg *config, getenv func(string) string) (tokens []server.Token, where string, err error) {
+	switch {
+	case getenv("SOKBO_TOKEN") != "":
+		return nil, "SOKBO_TOKEN", nil
+	case cfg.Token != "":
+		return nil, "the config's token", nil
+	case len(cfg.Tokens) > 0:
+		return nil, "the config's tokens", nil
+	}
+	secret, where, err := ensureToken(tokenPath(cfg.Database))
+	if err != nil {
+		return nil, "", err
+	}
+	return []server.Token{{Name: "default", Secret: secret}}, where, nil
 }
 
 // ensureToken returns the token saved at path and the path, generating
