@@ -105,23 +105,29 @@ type resp struct {
 	Body   []byte
 }
 
+// do makes a request. It is called from goroutines too, so a transport
+// failure is reported with Errorf (never Fatal) and answered as status 0,
+// which every caller's status check then rejects.
 func (e *env) do(method, path string, body []byte, hdr ...string) resp {
 	e.t.Helper()
 	req, err := http.NewRequest(method, e.URL+path, bytes.NewReader(body))
 	if err != nil {
-		e.t.Fatal(err)
+		e.t.Errorf("%s %s: %v", method, path, err)
+		return resp{}
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		e.t.Fatal(err)
+		e.t.Errorf("%s %s: %v", method, path, err)
+		return resp{}
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		e.t.Fatal(err)
+		e.t.Errorf("%s %s: reading the body: %v", method, path, err)
+		return resp{}
 	}
 	return resp{res.StatusCode, res.Header, b}
 }
