@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # bench/run.sh — sokbo's load benchmark, in one command. See bench/README.md.
 #
-# For each N in $SIZES: a fresh sokbo on a temporary database is filled with
-# N articles over HTTP (wrk + bench/post.lua, 32 posters: the ingest
-# measurement), then GET /feed.rss and /feed.json are measured with wrk —
-# plain, gzip, br and 304 revalidation — against sokbo and, serving the very
-# bytes sokbo returned, against nginx (static files, gzip_static) and
-# bench/refserver (Go net/http from memory). It prints one table at the end,
-# with sokbo's peak RSS during the fill and, after resetting the high-water
-# mark, while serving.
+#	bench/run.sh                                   # SIZES="1000 100000"
+#	SIZES=5000 DURATION=2s ROUNDS=1 bench/run.sh   # a quick look
+#
+# For each N in $SIZES: a fresh sokbo on a temporary database imports N
+# distinct documents read from files (bench/cmd/corpus writes them into
+# the temp dir beforehand; bench/cmd/poster POSTs them over 32 keep-alive
+# connections, as a newsroom's import does: the ingest measurement), then
+# GET /feed.rss and /feed.json are measured with wrk — plain, gzip, br and
+# 304 revalidation — against sokbo and, serving the very bytes sokbo
+# returned, against nginx (static files, gzip_static) and bench/refserver
+# (Go net/http from memory). It prints one table at the end, with sokbo's
+# peak RSS (VmHWM, and the RssAnon/RssFile split near the peak) during the
+# import and, after resetting the high-water mark, while serving.
 #
 # Knobs (environment): SIZES="1000 100000"  DURATION=4s  ROUNDS=3  THREADS=2
 # CONNS=32  POST_CONNS=32  PORT=18480 (first of four)  DB_DIR (where the
-# databases go; default: the temp dir)  FILL_TIMEOUT=30m  DATES=live|scatter
-# (see post.lua)  KEEP=1 (keep the temp dir with every log and wrk output)
+# databases go; default: the temp dir)  DATES=scatter|live (the documents'
+# dates: scattered over a year, an archive's import; or advancing, each
+# the newest)  KEEP=1 (keep the temp dir with every log and wrk output)
 # RESTART=1 (serve from a fresh sokbo on the filled database: see README).
 set -euo pipefail
 
@@ -21,8 +27,8 @@ set -euo pipefail
 # running it: the file may change during a run.
 {
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init run.sh
 
 SIZES=${SIZES:-"1000 100000"}
 DURATION=${DURATION:-4s}
@@ -31,51 +37,9 @@ THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
 POST_CONNS=${POST_CONNS:-32}
 PORT=${PORT:-18480}
-FILL_TIMEOUT=${FILL_TIMEOUT:-30m}
-KEEP=${KEEP:-0}
-DATES=${DATES:-live}
+DATES=${DATES:-scatter}
 RESTART=${RESTART:-0}
-
-say() { printf '%s\n' "$*" >&2; }
-die() { say "run.sh: $*"; exit 1; }
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot install packages"
-	SUDO="sudo"
-fi
-
-# ---------------------------------------------------------------- cleanup
-PIDS=()
-TMP=""
-POLICY_RC=""
-stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-forget_pid() {
-	local keep=() p
-	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-	PIDS=("${keep[@]+"${keep[@]}"}")
-}
-cleanup() {
-	local rc=$? p
-	for p in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$p"; done
-	[ -z "$POLICY_RC" ] || $SUDO rm -f "$POLICY_RC"
-	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
-		if [ "$KEEP" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+case $DATES in scatter | live) ;; *) die "DATES must be scatter or live" ;; esac
 
 # ---------------------------------------------------------------- install
 NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)
@@ -86,105 +50,35 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v brotli >/dev/null 2>&1 || need+=(brotli)
 command -v gzip >/dev/null 2>&1 || need+=(gzip)
 if [ ${#need[@]} -gt 0 ] || [ ! -e "$BROTLI_MOD" ]; then
-	command -v apt-get >/dev/null 2>&1 || die "missing ${need[*]} and no apt-get"
 	say "== installing: ${need[*]} (and the nginx brotli_static module if available)"
-	# Keep the packages' maintainer scripts from starting a system nginx.
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		POLICY_RC=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY_RC" >/dev/null
-		$SUDO chmod 755 "$POLICY_RC"
+	if [ ${#need[@]} -gt 0 ] && ! apt_install "${need[@]}"; then
+		# Where nginx-light is not a package of its own, nginx is.
+		apt_install "${need[@]/nginx-light/nginx}"
 	fi
-	$SUDO apt-get update -qq >/dev/null
-	if [ ${#need[@]} -gt 0 ]; then
-		if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; then
-			# Where nginx-light is not a package of its own, nginx is.
-			need=("${need[@]/nginx-light/nginx}")
-			$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-		fi
-	fi
-	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null 2>&1 ||
+	apt_install libnginx-mod-http-brotli-static 2>/dev/null ||
 		say "   (no libnginx-mod-http-brotli-static: nginx will not serve br)"
-	if [ -n "$POLICY_RC" ]; then $SUDO rm -f "$POLICY_RC"; POLICY_RC=""; fi
 	NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 [ -x "$NGINX" ] || die "no nginx binary"
-command -v go >/dev/null 2>&1 || die "no go toolchain"
 
 # ---------------------------------------------------------------- build
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sokbo-bench.XXXXXX")
+bench_tmp
 chmod 711 "$TMP" # nginx's workers (nobody) must reach $TMP/www
 say "== building (temp dir $TMP)"
-(
-	cd "$ROOT"
-	go build -o "$TMP/sokbo" ./cmd/sokbo
-	go build -o "$TMP/refserver" ./bench/refserver
-	go build -o "$TMP/probe" ./bench/cmd/probe
-	go run ./bench/cmd/corpus -template "$TMP/template.txt"
-)
+build_tools bench/refserver bench/cmd/probe bench/cmd/poster bench/cmd/corpus
 PROBE="$TMP/probe"
+MAX_N=0
+for N in $SIZES; do [ "$N" -le "$MAX_N" ] || MAX_N=$N; done
+say "== writing $MAX_N distinct documents (bench/cmd/corpus -dates $DATES)"
+make_corpus "$TMP/docs" "$MAX_N" -dates "$DATES"
+DOCS_BYTES=$(find "$TMP/docs" -name '*.md' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-next_port() {
-	local p=$1
-	while ! port_free "$p"; do p=$((p + 1)); done
-	echo "$p"
-}
 P_SOKBO=$(next_port "$PORT")
 P_NGINX=$(next_port $((P_SOKBO + 1)))
 P_REF_RSS=$(next_port $((P_NGINX + 1)))
 P_REF_JSON=$(next_port $((P_REF_RSS + 1)))
 
 # ---------------------------------------------------------------- helpers
-# start NAME LOG CMD...: run CMD in the background, remember its pid in
-# $STARTED and in PIDS.
-start() {
-	local log=$2
-	shift 2
-	"$@" >"$log" 2>&1 &
-	STARTED=$!
-	PIDS+=("$STARTED")
-}
-
-# fgwait CMD...: run CMD in the background and wait for it, so that a signal
-# to this script is handled (and CMD stopped) at once, not after CMD ends.
-fgwait() {
-	"$@" &
-	local pid=$!
-	PIDS+=("$pid")
-	wait "$pid" || true
-	forget_pid "$pid"
-}
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-hwm_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-
-# rss_sampler PID OUT: every 0.2 s reads PID's VmRSS, RssAnon and RssFile
-# (kB) and keeps in OUT "rss anon file" of the sample with the highest
-# VmRSS. The kernel's VmHWM has no anon/file split, so this gives the
-# split at (about) the peak. Runs until PID exits or it is stopped.
-rss_sampler() {
-	local pid=$1 out=$2 k v rss anon file best=-1
-	while :; do
-		rss=0 anon=0 file=0
-		{ while read -r k v _; do
-			case $k in
-			VmRSS:) rss=$v ;;
-			RssAnon:) anon=$v ;;
-			RssFile:) file=$v ;;
-			esac
-		done <"/proc/$pid/status"; } 2>/dev/null || break
-		if [ "$rss" -gt "$best" ]; then
-			best=$rss
-			printf '%s %s %s\n' "$rss" "$anon" "$file" >"$out.tmp" && mv -f "$out.tmp" "$out"
-		fi
-		sleep 0.2
-	done
-}
-# sampled OUT: a stopped sampler's "rss anon file" (zeros when it recorded
-# nothing).
-sampled() { if [ -s "$1" ]; then cat "$1"; else echo "0 0 0"; fi; }
-mb() { awk -v kb="$1" 'BEGIN {printf "%.0f MB", kb / 1024}'; }
-
 # probe URL [HEADER...]: prints "status enc bytes etag" (tab-separated).
 probe() {
 	local url=$1 args=()
@@ -296,30 +190,22 @@ for N in $SIZES; do
 	DBDIR="${DB_DIR:-$TMP}/sokbo-db-$N-$$"
 	mkdir -p "$RUN" "$RUN/www" "$RUN/nginx"
 	mkdir -p -m 700 "$DBDIR"
-	TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	TOKEN=$(new_token)
 	BASE="http://127.0.0.1:$P_SOKBO"
 
-	SOKBO_TOKEN=$TOKEN SOKBO_DB="$DBDIR/sokbo.db" SOKBO_ADDR="127.0.0.1:$P_SOKBO" \
-		start sokbo "$RUN/sokbo.log" "$TMP/sokbo" serve
-	SOKBO_PID=$STARTED
-	"$PROBE" -wait 20s "$BASE/healthz" >/dev/null || die "sokbo did not come up: $(tail -5 "$RUN/sokbo.log")"
-	start rss-sampler /dev/null rss_sampler "$SOKBO_PID" "$RUN/rss-fill"
+	start_sokbo "$RUN/sokbo.log" "$DBDIR/sokbo.db" "$P_SOKBO" "$TOKEN"
+	start /dev/null rss_sampler "$SOKBO_PID" "$RUN/rss-fill"
 	SAMPLER_PID=$STARTED
 
-	# --- fill (= the ingest measurement)
-	say "   filling with $N articles (wrk -t$THREADS -c$POST_CONNS, bench/post.lua)…"
+	# --- import (= the ingest measurement)
+	say "   importing $N documents from files (bench/cmd/poster -c $POST_CONNS)…"
 	cpu0=$(cpu_ticks "$SOKBO_PID")
-	SOKBO_TOKEN=$TOKEN BENCH_DONE_FILE="$RUN/posters-done" \
-		fgwait wrk -t"$THREADS" -c"$POST_CONNS" -d"$FILL_TIMEOUT" --timeout 10s -s "$BENCH_DIR/post.lua" "$BASE" -- \
-		template="$TMP/template.txt" threads="$THREADS" posts="$N" dates="$DATES" >"$RUN/fill.txt" 2>&1
-	grep -v '^POSTRESULT' "$RUN/fill.txt" | grep -E 'posted|fail|error|  [0-9]{3} ' >&2 || true
-	FILL="- - - - - - - -"
-	if line=$(grep '^POSTRESULT' "$RUN/fill.txt"); then FILL=${line#POSTRESULT }; fi
-	read -r f_answered f_created f_other f_failed f_secs f_p50 f_p99 f_max <<<"$FILL"
+	import_docs "$BASE" "$TOKEN" "$TMP/docs" "$N" "$POST_CONNS" "$RUN/fill.txt"
+	grep -v '^POSTRESULT' "$RUN/fill.txt" | sed 's/^/   /' >&2 || true
+	read -r f_answered f_created f_other f_failed f_secs f_p50 f_p99 f_max f_p90 f_p999 f_cpu <<<"$IMPORT"
 	if [ "$f_answered" != "$N" ] || [ "$f_failed" != 0 ]; then
-		say "   WARNING: the fill did not complete cleanly (answered $f_answered of $N, failed $f_failed); see below"
-		tail -20 "$RUN/fill.txt" >&2
-		echo "N=$N: fill incomplete: answered $f_answered of $N, $f_failed failed" >>"$NOTES"
+		say "   WARNING: the import did not complete cleanly (answered $f_answered of $N, failed $f_failed); see above"
+		echo "N=$N: import incomplete: answered $f_answered of $N, $f_failed failed" >>"$NOTES"
 	fi
 	cpu1=$(cpu_ticks "$SOKBO_PID")
 	# Memory of the fill: its peak (VmHWM) and the RSS split now, then
@@ -327,30 +213,25 @@ for N in $SIZES; do
 	# that the VmHWM at the end is the peak while serving. The reset keeps
 	# the file pages the fill left mapped; with RESTART=1 a new sokbo on
 	# the filled database serves instead.
-	fill_hwm=$(hwm_kb "$SOKBO_PID" VmHWM)
-	fill_rss=$(hwm_kb "$SOKBO_PID" VmRSS)
-	fill_anon=$(hwm_kb "$SOKBO_PID" RssAnon)
-	fill_file=$(hwm_kb "$SOKBO_PID" RssFile)
-	stop_pid "$SAMPLER_PID"
-	forget_pid "$SAMPLER_PID"
+	fill_hwm=$(status_kb "$SOKBO_PID" VmHWM)
+	fill_rss=$(status_kb "$SOKBO_PID" VmRSS)
+	fill_anon=$(status_kb "$SOKBO_PID" RssAnon)
+	fill_file=$(status_kb "$SOKBO_PID" RssFile)
+	stop_forget "$SAMPLER_PID"
 	read -r fill_s_rss fill_s_anon fill_s_file < <(sampled "$RUN/rss-fill")
 	if [ "$RESTART" = 1 ]; then
 		# A fresh process on the filled database: nothing of the fill's
 		# memory (its heap, the file pages it touched) is counted.
-		stop_pid "$SOKBO_PID"
-		forget_pid "$SOKBO_PID"
-		SOKBO_TOKEN=$TOKEN SOKBO_DB="$DBDIR/sokbo.db" SOKBO_ADDR="127.0.0.1:$P_SOKBO" \
-			start sokbo "$RUN/sokbo-2.log" "$TMP/sokbo" serve
-		SOKBO_PID=$STARTED
-		"$PROBE" -wait 60s "$BASE/healthz" >/dev/null || die "sokbo did not come up again: $(tail -5 "$RUN/sokbo-2.log")"
-		serve_how="VmHWM of a sokbo restarted on the filled database, $(mb "$(hwm_kb "$SOKBO_PID" VmHWM)") when it came up"
+		stop_forget "$SOKBO_PID"
+		start_sokbo "$RUN/sokbo-2.log" "$DBDIR/sokbo.db" "$P_SOKBO" "$TOKEN"
+		serve_how="VmHWM of a sokbo restarted on the filled database, $(mb "$(status_kb "$SOKBO_PID" VmHWM)") when it came up"
 	elif { echo 5 >"/proc/$SOKBO_PID/clear_refs"; } 2>/dev/null; then
-		serve_how="VmHWM, reset to $(mb "$(hwm_kb "$SOKBO_PID" VmHWM)") after the fill"
+		serve_how="VmHWM, reset to $(mb "$(status_kb "$SOKBO_PID" VmHWM)") after the fill"
 	else
 		serve_how="VmHWM, not reset (clear_refs not writable): includes the fill"
 		say "   WARNING: could not reset sokbo's VmHWM; the serving peak includes the fill"
 	fi
-	start rss-sampler /dev/null rss_sampler "$SOKBO_PID" "$RUN/rss-serve"
+	start /dev/null rss_sampler "$SOKBO_PID" "$RUN/rss-serve"
 	SAMPLER_PID=$STARTED
 	for id in 0 $((N - 1)); do
 		IFS=$'\t' read -r st _ < <(probe "$BASE/api/articles/bench-$id") || st=ERR
@@ -383,12 +264,12 @@ for N in $SIZES; do
 	chmod 644 "$RUN"/www/*
 
 	write_nginx_conf "$RUN/nginx" "$RUN/www" "$P_NGINX"
-	start nginx "$RUN/nginx/stdout.log" "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/nginx/error.log" -g 'daemon off;'
+	start "$RUN/nginx/stdout.log" "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/nginx/error.log" -g 'daemon off;'
 	NGINX_PID=$STARTED
-	start refserver "$RUN/ref-rss.log" "$TMP/refserver" -addr "127.0.0.1:$P_REF_RSS" \
+	start "$RUN/ref-rss.log" "$TMP/refserver" -addr "127.0.0.1:$P_REF_RSS" \
 		-body "$RUN/www/feed.rss" -gzip "$RUN/www/feed.rss.gz" -br "$RUN/www/feed.rss.br" -type "$CT_rss"
 	REF_RSS_PID=$STARTED
-	start refserver "$RUN/ref-json.log" "$TMP/refserver" -addr "127.0.0.1:$P_REF_JSON" \
+	start "$RUN/ref-json.log" "$TMP/refserver" -addr "127.0.0.1:$P_REF_JSON" \
 		-body "$RUN/www/feed.json" -gzip "$RUN/www/feed.json.gz" -br "$RUN/www/feed.json.br" -type "$CT_json"
 	REF_JSON_PID=$STARTED
 	"$PROBE" -wait 10s "http://127.0.0.1:$P_NGINX/feed.rss" >/dev/null || die "nginx did not come up: $(cat "$RUN/nginx/error.log")"
@@ -434,22 +315,22 @@ for N in $SIZES; do
 		unset url
 	done
 
-	end_hwm=$(hwm_kb "$SOKBO_PID" VmHWM)
-	end_rss=$(hwm_kb "$SOKBO_PID" VmRSS)
-	end_anon=$(hwm_kb "$SOKBO_PID" RssAnon)
-	end_file=$(hwm_kb "$SOKBO_PID" RssFile)
-	stop_pid "$SAMPLER_PID"
-	forget_pid "$SAMPLER_PID"
+	end_hwm=$(status_kb "$SOKBO_PID" VmHWM)
+	end_rss=$(status_kb "$SOKBO_PID" VmRSS)
+	end_anon=$(status_kb "$SOKBO_PID" RssAnon)
+	end_file=$(status_kb "$SOKBO_PID" RssFile)
+	stop_forget "$SAMPLER_PID"
 	read -r serve_s_rss serve_s_anon serve_s_file < <(sampled "$RUN/rss-serve")
 	dbsize=$(du -k "$DBDIR/sokbo.db" | awk '{print $1}')
 	fstype=$(stat -f -c %T "$DBDIR")
-	printf 'N=%s: ingest %s articles in %ss = %s articles/s (%s created, %s other 2xx, %s failed; POST latency p50 %s us, p99 %s us, max %s us; %d posters, database on %s)\n' \
+	printf 'N=%s: ingest %s articles in %ss = %s articles/s (%s created, %s other 2xx, %s failed; POST latency p50 %s us, p90 %s us, p99 %s us, p99.9 %s us, max %s us; %d posters (bench/cmd/poster) reading %s distinct documents, %s KB on average, dates %s; database on %s)\n' \
 		"$N" "$f_answered" "$f_secs" "$(awk -v a="$f_answered" -v s="$f_secs" 'BEGIN {if (s > 0) printf "%.0f", a / s; else print "-"}')" \
-		"$f_created" "$f_other" "$f_failed" "$f_p50" "$f_p99" "$f_max" "$POST_CONNS" "$fstype" >>"$NOTES"
-	printf 'N=%s: sokbo CPU during the fill: %s s user+sys = %s ms per article (of %s cores)\n' "$N" \
+		"$f_created" "$f_other" "$f_failed" "$f_p50" "$f_p90" "$f_p99" "$f_p999" "$f_max" "$POST_CONNS" "$N" \
+		"$(awk -v b="$DOCS_BYTES" -v n="$MAX_N" 'BEGIN {printf "%.1f", b / n / 1024}')" "$DATES" "$fstype" >>"$NOTES"
+	printf 'N=%s: CPU during the import: sokbo %s s user+sys = %s ms per article, the poster %s s (of %s cores, shared)\n' "$N" \
 		"$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')" \
-		"$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$f_answered" 'BEGIN {if (n > 0) printf "%.2f", t / hz * 1000 / n; else print "-"}')" "$(nproc)" >>"$NOTES"
-	printf 'N=%s: peak RSS during fill: %s (VmHWM); RSS after the fill %s = anon %s + file/mmap %s; highest sampled RSS %s = anon %s + file/mmap %s\n' \
+		"$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$f_answered" 'BEGIN {if (n > 0) printf "%.2f", t / hz * 1000 / n; else print "-"}')" "$f_cpu" "$(nproc)" >>"$NOTES"
+	printf 'N=%s: peak RSS during the import: %s (VmHWM); RSS after the import %s = anon %s + file/mmap %s; highest sampled RSS %s = anon %s + file/mmap %s\n' \
 		"$N" "$(mb "$fill_hwm")" "$(mb "$fill_rss")" "$(mb "$fill_anon")" "$(mb "$fill_file")" \
 		"$(mb "$fill_s_rss")" "$(mb "$fill_s_anon")" "$(mb "$fill_s_file")" >>"$NOTES"
 	printf 'N=%s: peak RSS while serving: %s (%s); highest sampled RSS %s = anon %s + file/mmap %s; RSS at the end %s = anon %s + file/mmap %s; database file %s\n' \
@@ -457,18 +338,12 @@ for N in $SIZES; do
 		"$(mb "$serve_s_rss")" "$(mb "$serve_s_anon")" "$(mb "$serve_s_file")" \
 		"$(mb "$end_rss")" "$(mb "$end_anon")" "$(mb "$end_file")" "$(mb "$dbsize")" >>"$NOTES"
 
-	for p in "$SOKBO_PID" "$NGINX_PID" "$REF_RSS_PID" "$REF_JSON_PID"; do
-		stop_pid "$p"
-		forget_pid "$p"
-	done
+	for p in "$SOKBO_PID" "$NGINX_PID" "$REF_RSS_PID" "$REF_JSON_PID"; do stop_forget "$p"; done
 	if [ -n "${DB_DIR:-}" ] && [ "$KEEP" != 1 ]; then rm -rf "$DBDIR"; fi
 done
 
 # ---------------------------------------------------------------- report
-commit=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ "$commit" != unknown ] && [ -n "$(cd "$ROOT" && GIT_OPTIONAL_LOCKS=0 git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-	commit="$commit+changes"
-fi
+commit=$(commit_id)
 {
 	echo "sokbo load benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
 	echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM;" \

@@ -2,11 +2,14 @@
 # bench/soak.sh — sokbo under steady mixed traffic for a long while, then
 # checked for lost posts and for leaks. See bench/README.md.
 #
-# A fresh sokbo on a temporary database gets $PREFILL articles (wrk +
-# bench/post.lua), a warm-up of the traffic and a walk over every feed page
-# and article page (so the bounded render cache is full before the
-# baseline), then $DURATION of the traffic at $RATE
-# requests/s (wrk + bench/soak.lua): the feeds, category feeds, an archive
+#	bench/soak.sh                  # 10 minutes at 400 requests/s
+#	DURATION=2m bench/soak.sh      # a shorter look
+#
+# A fresh sokbo on a temporary database imports $PREFILL distinct articles
+# from files (bench/cmd/corpus, bench/cmd/poster), gets a warm-up of the
+# traffic and a walk over every feed page and article page (so the bounded
+# render cache is full before the baseline), then $DURATION of the traffic
+# at $RATE requests/s (wrk + bench/soak.lua): the feeds, category feeds, an archive
 # page, the pages, in every encoding, some conditional, and $POSTS % POSTs
 # of new articles. Afterwards every acknowledged post must be retrievable,
 # and after $SETTLE seconds idle, goroutines, open files and the heap
@@ -22,8 +25,8 @@ set -euo pipefail
 # The whole script is one compound command, read before it runs.
 {
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init soak.sh
 
 DURATION=${DURATION:-10m}
 RATE=${RATE:-400}
@@ -40,91 +43,21 @@ FD_MARGIN=${FD_MARGIN:-5}
 HEAP_FACTOR=${HEAP_FACTOR:-2}
 HEAP_SLACK_MB=${HEAP_SLACK_MB:-20}
 HEAP_CEILING_MB=${HEAP_CEILING_MB:-128}
-KEEP=${KEEP:-0}
-
-say() { printf '%s\n' "$*" >&2; }
-die() { say "soak.sh: $*"; exit 1; }
-
-# ---------------------------------------------------------------- cleanup
-PIDS=()
-TMP=""
-stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-forget_pid() {
-	local keep=() p
-	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-	PIDS=("${keep[@]+"${keep[@]}"}")
-}
-cleanup() {
-	local rc=$? p
-	for p in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$p"; done
-	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
-		if [ "$KEEP" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- install
-if ! command -v wrk >/dev/null 2>&1; then
-	SUDO=""
-	if [ "$(id -u)" -ne 0 ]; then
-		command -v sudo >/dev/null 2>&1 || die "no wrk, not root and no sudo: cannot install it"
-		SUDO="sudo"
-	fi
-	command -v apt-get >/dev/null 2>&1 || die "no wrk and no apt-get"
-	say "== installing wrk"
-	$SUDO apt-get update -qq >/dev/null
-	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
-command -v go >/dev/null 2>&1 || die "no go toolchain"
+need_wrk
 
 # ---------------------------------------------------------------- build
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sokbo-soak.XXXXXX")
+bench_tmp
 say "== building (temp dir $TMP)"
-(
-	cd "$ROOT"
-	go build -o "$TMP/sokbo" ./cmd/sokbo
-	go build -o "$TMP/probe" ./bench/cmd/probe
-	go build -o "$TMP/soakcheck" ./bench/cmd/soakcheck
-	go run ./bench/cmd/corpus -template "$TMP/template.txt"
-)
-PROBE="$TMP/probe"
+build_tools bench/cmd/probe bench/cmd/soakcheck bench/cmd/poster bench/cmd/corpus
+"$TMP/corpus" -template "$TMP/template.txt"
+make_corpus "$TMP/docs" "$PREFILL"
 CHECK="$TMP/soakcheck"
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-P=$PORT
-while ! port_free "$P"; do P=$((P + 1)); done
+P=$(next_port "$PORT")
 BASE="http://127.0.0.1:$P"
 
-# start LOG CMD...: CMD in the background; its pid in $STARTED and PIDS.
-start() {
-	local log=$1
-	shift
-	"$@" >"$log" 2>&1 &
-	STARTED=$!
-	PIDS+=("$STARTED")
-}
-# fgwait CMD...: CMD in the background, waited for, so that a signal to
-# this script stops it at once.
-fgwait() {
-	"$@" &
-	local pid=$!
-	PIDS+=("$pid")
-	wait "$pid" || true
-	forget_pid "$pid"
-}
-kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+kb() { status_kb "$@"; }
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f MB", b / 1048576}'; }
 # stats: "goroutines heap_alloc heap_inuse open_fds cache_entries"
 stats() { SOKBO_TOKEN=$TOKEN "$CHECK" stats "$BASE"; }
@@ -150,19 +83,14 @@ soak() {
 
 # ---------------------------------------------------------------- run
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TOKEN=$(new_token)
 mkdir -p -m 700 "$TMP/db"
 mkdir -p "$TMP/acked"
-SOKBO_TOKEN=$TOKEN SOKBO_DB="$TMP/db/sokbo.db" SOKBO_ADDR="127.0.0.1:$P" \
-	start "$TMP/sokbo.log" "$TMP/sokbo" serve
-SOKBO_PID=$STARTED
-"$PROBE" -wait 20s "$BASE/healthz" >/dev/null || die "sokbo did not come up: $(tail -5 "$TMP/sokbo.log")"
+start_sokbo "$TMP/sokbo.log" "$TMP/db/sokbo.db" "$P" "$TOKEN"
 
 say "== pre-filling $PREFILL articles"
-SOKBO_TOKEN=$TOKEN BENCH_DONE_FILE="$TMP/posters-done" \
-	fgwait wrk -t"$THREADS" -c32 -d10m --timeout 10s -s "$BENCH_DIR/post.lua" "$BASE" -- \
-	template="$TMP/template.txt" threads="$THREADS" posts="$PREFILL" >"$TMP/prefill.txt" 2>&1
-read -r _ f_answered f_created _ f_failed _ < <(grep '^POSTRESULT' "$TMP/prefill.txt" || echo "- 0 0 0 0")
+import_docs "$BASE" "$TOKEN" "$TMP/docs" "$PREFILL" 32 "$TMP/prefill.txt"
+read -r f_answered f_created _ f_failed _ <<<"$IMPORT"
 [ "$f_answered" = "$PREFILL" ] && [ "$f_failed" = 0 ] ||
 	die "pre-fill incomplete (answered $f_answered of $PREFILL, $f_failed failed): $(tail -5 "$TMP/prefill.txt")"
 seq 0 $((PREFILL - 1)) | sed 's/^/bench-/' >"$TMP/acked/prefill.txt"
@@ -187,8 +115,7 @@ SAMPLER_PID=$STARTED
 cpu0=$(awk '{print $14 + $15}' "/proc/$SOKBO_PID/stat")
 soak s "$DURATION"
 cpu1=$(awk '{print $14 + $15}' "/proc/$SOKBO_PID/stat" 2>/dev/null || echo "$cpu0")
-stop_pid "$SAMPLER_PID"
-forget_pid "$SAMPLER_PID"
+stop_forget "$SAMPLER_PID"
 ALIVE=yes
 kill -0 "$SOKBO_PID" 2>/dev/null || ALIVE=no
 
@@ -243,10 +170,7 @@ judge v_gor goroutines eval '[ "$a_gor" -le $((b_gor + GOROUTINE_MARGIN)) ]'
 judge v_fds open_fds eval '[ "$a_fds" -le $((b_fds + FD_MARGIN)) ]'
 judge v_heap heap_inuse eval '[ "$a_heap" -le "$heap_limit" ]'
 
-commit=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ "$commit" != unknown ] && [ -n "$(cd "$ROOT" && GIT_OPTIONAL_LOCKS=0 git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-	commit="$commit+changes"
-fi
+commit=$(commit_id)
 lat() { awk -v us="$1" 'BEGIN {
 	if (us < 1000) printf "%dus", us; else if (us < 1000000) printf "%.1fms", us / 1000; else printf "%.2fs", us / 1000000 }'; }
 {

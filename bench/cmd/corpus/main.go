@@ -3,9 +3,15 @@
 //	go run ./bench/cmd/corpus -n 1000 -out DIR      # DIR/bench-0.md … bench-999.md
 //	go run ./bench/cmd/corpus -template FILE        # documents with {{ID}} and {{DATE}}
 //
-// A template file holds -variants documents separated by NUL bytes, so a
-// load generator (bench/post.lua) can vary the bodies it posts: a feed of
-// 50 copies of one body would compress unrealistically well.
+// Every document of -out is distinct (its own text, highlights, categories
+// and tags). Their dates are scattered over the year before corpus.Epoch,
+// as in a newsroom's import of its archive; with -dates live they advance
+// with the number instead, so that each document is the newest so far, as
+// in a live feed.
+//
+// A template file holds -variants documents separated by NUL bytes, for a
+// wrk script (bench/soak.lua) that fills in the id and date of each post
+// itself.
 package main
 
 import (
@@ -14,6 +20,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"time"
 
 	"sokbo/bench/corpus"
 )
@@ -22,16 +30,24 @@ func main() {
 	n := flag.Int("n", 1000, "number of documents to write into -out")
 	out := flag.String("out", "", "directory to write the documents into (created if missing)")
 	seed := flag.Uint64("seed", 1, "corpus seed: the same seed writes the same documents")
-	tmpl := flag.String("template", "", "write a template file for bench/post.lua instead")
+	tmpl := flag.String("template", "", "write a template file for bench/soak.lua instead")
 	variants := flag.Int("variants", 64, "documents in the template file (NUL-separated)")
+	dates := flag.String("dates", "scatter", "dates of the -out documents: scatter (over the year before the epoch) or live (advancing with the number)")
 	flag.Parse()
-	if err := run(*n, *out, *seed, *tmpl, *variants); err != nil {
+	if *dates != "scatter" && *dates != "live" {
+		fmt.Fprintln(os.Stderr, "corpus: -dates must be scatter or live")
+		os.Exit(2)
+	}
+	if err := run(*n, *out, *seed, *tmpl, *variants, *dates == "live"); err != nil {
 		fmt.Fprintln(os.Stderr, "corpus:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, out string, seed uint64, tmpl string, variants int) error {
+// dateLine is a document's date in its front matter.
+var dateLine = regexp.MustCompile(`\ndate: [^\n]*\n`)
+
+func run(n int, out string, seed uint64, tmpl string, variants int, live bool) error {
 	if tmpl != "" {
 		if variants < 1 {
 			return fmt.Errorf("-variants must be at least 1")
@@ -55,6 +71,11 @@ func run(n int, out string, seed uint64, tmpl string, variants int) error {
 	}
 	for i := range n {
 		doc := corpus.Article(i, corpus.New(seed, i))
+		if live {
+			// Document i of n is dated (n-1-i)/n of a year before the epoch.
+			at := corpus.Epoch.Add(-time.Duration(int64(n-1-i) * int64(365*24*time.Hour) / int64(n)))
+			doc = dateLine.ReplaceAllLiteral(doc, []byte("\ndate: "+at.Format("2006-01-02 15:04:05 -0700")+"\n"))
+		}
 		if err := os.WriteFile(filepath.Join(out, fmt.Sprintf("bench-%d.md", i)), doc, 0o644); err != nil {
 			return err
 		}
