@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"sokbo/feed"
 	"sokbo/store"
 )
@@ -335,5 +337,54 @@ func TestExpectWriteClose(t *testing.T) {
 	db = openAt(t, path, store.Options{ReadOnly: true})
 	if _, err := db.Get(context.Background(), "held"); err != nil {
 		t.Errorf("held article after close: %v", err)
+	}
+}
+
+// TestPutExpectedFails: a PutExpected that fails, before or after it
+// counts its write as on its way, withdraws its announcement and releases
+// the write held for it at once (well before the hour-long linger); the
+// store goes on committing.
+func TestPutExpectedFails(t *testing.T) {
+	t.Parallel()
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tooBig := article("big", t0)
+	tooBig.ContentHTML = strings.Repeat("x", 64<<20) // more than the store reads back
+	tests := []struct {
+		name string
+		ctx  context.Context
+		a    *feed.Article
+	}{
+		{"canceled", canceled, article("a", t0)},
+		{"invalid", context.Background(), &feed.Article{ID: "no-guid"}},
+		{"too big to store", context.Background(), tooBig},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			db := openAt(t, dbPath(t), store.Options{Linger: time.Hour})
+			before := counts(db)
+			withdraw := db.ExpectWrite()
+			held, err := store.HandOver(db, article("held", t0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.PutExpected(tt.ctx, tt.a, withdraw); err == nil {
+				t.Fatal("PutExpected succeeded, want error")
+			}
+			if n := store.Expected(db); n != 0 {
+				t.Errorf("Expected = %d after the failed PutExpected, want 0", n)
+			}
+			if err := wait(t, held); err != nil {
+				t.Fatalf("held write: %v", err)
+			}
+			if g, w := groupsSince(db, before); g != 1 || w != 1 {
+				t.Errorf("%d groups of %d writes, want 1 of 1: the held write alone", g, w)
+			}
+			putNow(t, db, article("next", t0))
+			if got, want := latestIDs(t, db, "", 0, 10), []string{"next", "held"}; !cmp.Equal(got, want) {
+				t.Errorf("stored %v, want %v", got, want)
+			}
+		})
 	}
 }
