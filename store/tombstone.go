@@ -35,7 +35,7 @@ func (db *DB) Deleted(ctx context.Context, category string) ([]feed.Tombstone, e
 			if err := json.Unmarshal(v, &t); err != nil {
 				return fmt.Errorf("decode tombstone %x: %w", k, err)
 			}
-			if key != "" && !slices.Contains(categoryKeys(t.Categories), key) {
+			if category != "" && !slices.Contains(categoryKeys(t.Categories), key) {
 				continue
 			}
 			out = append(out, t)
