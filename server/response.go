@@ -1,0 +1,173 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// rendered is a response kept in memory: its body, the body's compressed
+// variants and the values of its headers, so that serving it from the
+// cache costs no rendering. Each compressed variant is made once, by the
+// first request that asks for it: a change costs one compression per
+// coding in use, never one per request.
+type rendered struct {
+	identity     variant
+	gzip, br     lazyVariant
+	ctype        string
+	cacheControl string
+	// modTime is the time of the last change, in whole seconds: the
+	// precision of Last-Modified.
+	modTime      time.Time
+	lastModified string // modTime as an HTTP-date
+	// now tells whether modTime has settled (see serve); set by the cache.
+	now func() time.Time
+	// extra holds more headers, such as the security headers of pages.
+	extra http.Header
+}
+
+// variant is the body in one content coding.
+type variant struct {
+	body   []byte
+	etag   string // differs per coding, as a strong validator must
+	length string
+}
+
+// lazyVariant is a compressed variant, made on first use.
+type lazyVariant struct {
+	once sync.Once
+	variant
+	err error
+}
+
+// Compression levels: the defaults' ratio at a fraction of the maximum's
+// time, since a breaking story invalidates feeds many times a minute.
+const (
+	gzipLevel   = gzip.DefaultCompression
+	brotliLevel = 5
+)
+
+// newRendered keeps body with its headers; extra is not copied.
+func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, extra http.Header) *rendered {
+	sum := sha256.Sum256(body)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:15])
+	modTime = modTime.UTC().Truncate(time.Second)
+	rd := &rendered{
+		identity:     variant{body: body, etag: `"` + tag + `"`, length: strconv.Itoa(len(body))},
+		ctype:        ctype,
+		cacheControl: cacheControl,
+		modTime:      modTime,
+		lastModified: modTime.Format(http.TimeFormat),
+		extra:        extra,
+	}
+	rd.gzip.etag = `"` + tag + `-gz"`
+	rd.br.etag = `"` + tag + `-br"`
+	return rd
+}
+
+// variant returns the body in coding ("" for identity), compressing it on
+// first use; a compression that fails falls back to identity.
+func (rd *rendered) variant(coding string) (*variant, string) {
+	var lv *lazyVariant
+	switch coding {
+	case codingGzip:
+		lv = &rd.gzip
+	case codingBrotli:
+		lv = &rd.br
+	default:
+		return &rd.identity, ""
+	}
+	lv.once.Do(func() {
+		lv.body, lv.err = compress(rd.identity.body, coding)
+		lv.length = strconv.Itoa(len(lv.body))
+	})
+	if lv.err != nil {
+		return &rd.identity, ""
+	}
+	return &lv.variant, coding
+}
+
+// compress encodes body in coding, gzip or br.
+func compress(body []byte, coding string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(body) / 4)
+	var zw io.WriteCloser
+	if coding == codingGzip {
+		gw, err := gzip.NewWriterLevel(&buf, gzipLevel)
+		if err != nil {
+			return nil, err
+		}
+		zw = gw
+	} else {
+		zw = brotli.NewWriterLevel(&buf, brotliLevel)
+	}
+	if _, err := zw.Write(body); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// settled reports whether the second of modTime is over. Last-Modified
+// counts whole seconds: within the second of a change another change could
+// follow under the same date, and a client revalidating with
+// If-Modified-Since would miss it. So the date is given (and
+// If-Modified-Since honoured) only once that second is over; the ETag
+// covers the meantime.
+func (rd *rendered) settled() bool {
+	return rd.now == nil || !rd.now().Before(rd.modTime.Add(time.Second))
+}
+
+// serve writes rd in the coding the request accepts, or 304 Not Modified
+// when its preconditions say the client's copy is current.
+func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
+	v, coding := rd.variant(negotiate(r.Header.Get("Accept-Encoding")))
+	var lastMod time.Time // zero: no date to give or compare yet
+	if rd.settled() {
+		lastMod = rd.modTime
+	}
+	h := w.Header()
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Cache-Control", rd.cacheControl)
+	h.Set("ETag", v.etag)
+	if notModified(r, v.etag, lastMod) {
+		// A 304 carries the fields a cache updates its copy with (RFC 9110
+		// 15.4.5): ETag, Cache-Control, Vary; no representation metadata.
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if !lastMod.IsZero() {
+		h.Set("Last-Modified", rd.lastModified)
+	}
+	if coding != "" {
+		h.Set("Content-Encoding", coding)
+	}
+	h.Set("Content-Type", rd.ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	setHeaders(h, rd.extra)
+	h.Set("Content-Length", v.length)
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(v.body)
+	}
+}
+
+// setHeaders sets every field of src on h, replacing what h had.
+func setHeaders(h, src http.Header) {
+	for k, vs := range src {
+		h.Del(k)
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+}
