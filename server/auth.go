@@ -6,8 +6,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Token is a named bearer token allowed to post and delete articles. The
@@ -29,9 +30,9 @@ const DefaultRate = 10000
 
 // client is a token at run time: its name and its rate limiter.
 type client struct {
-	name   string
-	secret []byte
-	bucket *bucket
+	name    string
+	secret  []byte
+	limiter *rate.Limiter
 }
 
 // authenticate returns the client whose token r carries, comparing with
@@ -60,47 +61,31 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) (*client, error) 
 	if err != nil {
 		return nil, err
 	}
-	if wait := c.bucket.take(s.cfg.Now()); wait > 0 {
+	if wait := take(c.limiter, s.cfg.Now()); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return nil, &statusError{http.StatusTooManyRequests, "rate limit: token " + strconv.Quote(c.name) + " is over its rate; retry later"}
 	}
 	return c, nil
 }
 
-// bucket is a token bucket: it holds up to burst permits and refills at
-// rate per second.
-type bucket struct {
-	mu     sync.Mutex
-	rate   float64
-	burst  float64
-	tokens float64
-	last   time.Time
-}
-
-func newBucket(rate float64, burst int) *bucket {
-	if rate <= 0 {
-		rate = DefaultRate
+// newLimiter returns a token's rate limiter: perSecond writes per second on
+// average, burst at once, zero meaning the defaults.
+func newLimiter(perSecond float64, burst int) *rate.Limiter {
+	if perSecond <= 0 {
+		perSecond = DefaultRate
 	}
 	if burst <= 0 {
-		burst = int(math.Ceil(rate))
+		burst = int(math.Ceil(perSecond))
 	}
-	return &bucket{rate: rate, burst: float64(burst), tokens: float64(burst)}
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
 }
 
-// take takes one permit at time now, or returns how long until one is
-// available (taking nothing).
-func (b *bucket) take(now time.Time) time.Duration {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if !b.last.IsZero() && now.After(b.last) {
-		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	}
-	if b.last.IsZero() || now.After(b.last) {
-		b.last = now
-	}
-	if b.tokens >= 1 {
-		b.tokens--
+// take takes one write from l at time now, or returns how long until one
+// is allowed, taking nothing.
+func take(l *rate.Limiter, now time.Time) time.Duration {
+	if l.AllowN(now, 1) {
 		return 0
 	}
-	return time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
+	missing := 1 - l.TokensAt(now)
+	return time.Duration(missing / float64(l.Limit()) * float64(time.Second))
 }

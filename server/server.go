@@ -45,7 +45,7 @@ func New(cfg Config, st Store) *Server {
 	s.ccArchive = "public, max-age=86400"
 	for _, t := range cfg.Tokens {
 		if t.Secret != "" {
-			s.clients = append(s.clients, &client{name: t.Name, secret: []byte(t.Secret), bucket: newBucket(t.Rate, t.Burst)})
+			s.clients = append(s.clients, &client{name: t.Name, secret: []byte(t.Secret), limiter: newLimiter(t.Rate, t.Burst)})
 		}
 	}
 	s.routes()
