@@ -75,7 +75,7 @@ func decodeFrontMatter(src string) (*frontMatter, keyLines, []string, error) {
 		// checkKeys leaves yaml.v3 only a merge key (<<) of a value that
 		// is not a mapping to refuse.
 		return nil, nil, nil, &feed.InputError{Field: "front matter", Line: lines["<<"],
-			Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+			Msg: "<< (a YAML merge key) must be followed by a mapping of keys to values"}
 	}
 	return fm, lines, unknownKeys(fm.Unknown, lines), nil
 }

@@ -50,77 +50,9 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		a := r.Article
-		for _, w := range r.Warnings {
-			if !strings.HasPrefix(w, "front matter (line ") || !strings.Contains(w, "unknown key") {
-				t.Errorf("warning %q: want one naming an unknown key and its line", w)
-			}
-		}
-		if a.ID == "" || a.Title == "" || a.GUID == "" {
-			t.Errorf("ID, Title, GUID = %q, %q, %q; want all set", a.ID, a.Title, a.GUID)
-		}
-		if strings.HasPrefix(a.ID, ".") || utf8.RuneCountInString(a.ID) > 200 ||
-			strings.IndexFunc(a.ID, func(r rune) bool {
-				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.M, r) && !strings.ContainsRune("-_.~", r)
-			}) >= 0 {
-			t.Errorf("ID = %q, not a valid id", a.ID)
-		}
-		if !utf8.ValidString(a.ContentHTML) {
-			t.Errorf("ContentHTML is not valid UTF-8: %q", a.ContentHTML)
-		}
-		if problem := hostile(a.ContentHTML); problem != "" {
-			t.Errorf("ContentHTML has %s: %q", problem, a.ContentHTML)
-		}
-		if n := utf8.RuneCountInString(a.Lead); n > 300 {
-			t.Errorf("Lead has %d runes", n)
-		}
-		fields := []string{a.ID, a.GUID, a.Title, a.URL, a.Lang, a.Image, a.Excerpt,
-			a.FeatureText, a.Lead, a.ContentHTML}
-		for _, l := range [][]string{a.Authors, a.Categories, a.Tags, a.Highlights} {
-			fields = append(fields, l...)
-		}
-		for _, s := range fields {
-			if i := strings.IndexFunc(s, xmlForbidden); i >= 0 {
-				t.Errorf("field %q has an XML-forbidden character at %d", s, i)
-			}
-		}
-		seen := map[string]bool{}
-		for _, h := range a.Highlights {
-			if h == "" || seen[h] {
-				t.Errorf("highlight %q empty or repeated", h)
-			}
-			seen[h] = true
-		}
-		// The article's three feeds are well-formed XML and valid JSON.
-		a.Published, a.Updated = a.Published.UTC(), a.Updated.UTC()
-		c := &feed.Channel{Title: "t", BaseURL: opt.BaseURL, HomeURL: opt.BaseURL.String(), SelfURL: opt.BaseURL.String() + "feed", FeedID: "urn:x", Highlights: 5}
-		for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
-			var buf bytes.Buffer
-			if err := feed.Write(&buf, f, c, []*feed.Article{a}); err != nil {
-				t.Fatalf("render %s: %v", f.Ext(), err)
-			}
-			if f == feed.JSON {
-				var v struct {
-					Items []map[string]any `json:"items"`
-				}
-				if err := json.Unmarshal(buf.Bytes(), &v); err != nil || len(v.Items) != 1 {
-					t.Fatalf("JSON feed: %v\n%s", err, buf.Bytes())
-				}
-				if _, ok := v.Items[0]["content_html"]; !ok {
-					t.Errorf("JSON feed item without content_html")
-				}
-				continue
-			}
-			d := xml.NewDecoder(&buf)
-			for {
-				_, err := d.Token()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatalf("%s feed is not well-formed: %v", f.Ext(), err)
-				}
-			}
-		}
+		checkWarnings(t, r.Warnings)
+		checkArticle(t, a)
+		checkFeeds(t, a, opt)
 
 		rb, err := ingest.Parse(doc, opt)
 		if err != nil {
@@ -132,6 +64,94 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("Parse is not deterministic (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// checkWarnings checks that every warning names an unknown key and its line.
+func checkWarnings(t *testing.T, warnings []string) {
+	t.Helper()
+	for _, w := range warnings {
+		if !strings.HasPrefix(w, "front matter (line ") || !strings.Contains(w, "unknown key") {
+			t.Errorf("warning %q: want one naming an unknown key and its line", w)
+		}
+	}
+}
+
+// checkArticle checks what holds for every article Parse returns: the
+// required fields are set, the id is valid, the content is safe, and no
+// field holds a character XML forbids.
+func checkArticle(t *testing.T, a *feed.Article) {
+	t.Helper()
+	if a.ID == "" || a.Title == "" || a.GUID == "" {
+		t.Errorf("ID, Title, GUID = %q, %q, %q; want all set", a.ID, a.Title, a.GUID)
+	}
+	if strings.HasPrefix(a.ID, ".") || utf8.RuneCountInString(a.ID) > 200 ||
+		strings.IndexFunc(a.ID, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.M, r) && !strings.ContainsRune("-_.~", r)
+		}) >= 0 {
+		t.Errorf("ID = %q, not a valid id", a.ID)
+	}
+	if !utf8.ValidString(a.ContentHTML) {
+		t.Errorf("ContentHTML is not valid UTF-8: %q", a.ContentHTML)
+	}
+	if problem := hostile(a.ContentHTML); problem != "" {
+		t.Errorf("ContentHTML has %s: %q", problem, a.ContentHTML)
+	}
+	if n := utf8.RuneCountInString(a.Lead); n > 300 {
+		t.Errorf("Lead has %d runes", n)
+	}
+	fields := []string{a.ID, a.GUID, a.Title, a.URL, a.Lang, a.Image, a.Excerpt,
+		a.FeatureText, a.Lead, a.ContentHTML}
+	for _, l := range [][]string{a.Authors, a.Categories, a.Tags, a.Highlights} {
+		fields = append(fields, l...)
+	}
+	for _, s := range fields {
+		if i := strings.IndexFunc(s, xmlForbidden); i >= 0 {
+			t.Errorf("field %q has an XML-forbidden character at %d", s, i)
+		}
+	}
+	seen := map[string]bool{}
+	for _, h := range a.Highlights {
+		if h == "" || seen[h] {
+			t.Errorf("highlight %q empty or repeated", h)
+		}
+		seen[h] = true
+	}
+}
+
+// checkFeeds checks that the article's three feeds are well-formed XML
+// and valid JSON.
+func checkFeeds(t *testing.T, a *feed.Article, opt ingest.Options) {
+	t.Helper()
+	a.Published, a.Updated = a.Published.UTC(), a.Updated.UTC()
+	c := &feed.Channel{Title: "t", BaseURL: opt.BaseURL, HomeURL: opt.BaseURL.String(), SelfURL: opt.BaseURL.String() + "feed", FeedID: "urn:x", Highlights: 5}
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		var buf bytes.Buffer
+		if err := feed.Write(&buf, f, c, []*feed.Article{a}); err != nil {
+			t.Fatalf("render %s: %v", f.Ext(), err)
+		}
+		if f == feed.JSON {
+			var v struct {
+				Items []map[string]any `json:"items"`
+			}
+			if err := json.Unmarshal(buf.Bytes(), &v); err != nil || len(v.Items) != 1 {
+				t.Fatalf("JSON feed: %v\n%s", err, buf.Bytes())
+			}
+			if _, ok := v.Items[0]["content_html"]; !ok {
+				t.Errorf("JSON feed item without content_html")
+			}
+			continue
+		}
+		d := xml.NewDecoder(&buf)
+		for {
+			_, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s feed is not well-formed: %v", f.Ext(), err)
+			}
+		}
+	}
 }
 
 // xmlForbidden reports whether XML 1.0 forbids r in a document.

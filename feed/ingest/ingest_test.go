@@ -268,9 +268,16 @@ func TestParseBad(t *testing.T) {
 			if ie.Msg == "" || strings.ToLower(ie.Msg[:1]) != ie.Msg[:1] {
 				t.Errorf("error message %q: want a lower-case message", ie.Msg)
 			}
+			if jargon.MatchString(ie.Msg) {
+				t.Errorf("error message %q speaks YAML's or Go's internals", ie.Msg)
+			}
 		})
 	}
 }
+
+// jargon matches what a poster should never have to read: YAML tags
+// (!!int), decoder wording and Go type names.
+var jargon = regexp.MustCompile(`!!|unmarshal|yaml\.|\*?ingest\.|\bstring\b|\[\]|map\[`)
 
 func TestParseOptionsErrors(t *testing.T) {
 	t.Parallel()
