@@ -33,8 +33,8 @@ type listPage struct {
 }
 
 type listItem struct {
-	Title, Link, Date, Summary string
-	Categories                 []catLink
+	Title, Link, Date string
+	Categories        []catLink
 }
 
 type catLink struct{ Name, Href string }
@@ -94,22 +94,32 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 </html>
 {{end}}`))
 
+// feedFormats are the formats a feed is offered in, with the names pages
+// give them.
+var feedFormats = []struct {
+	format feed.Format
+	name   string
+}{{feed.RSS, "RSS"}, {feed.Atom, "Atom"}, {feed.JSON, "JSON Feed"}}
+
+// feedLinks are the links to the site's feeds (category "") or a
+// category's, one per format.
 func (s *Server) feedLinks(category string) []feedLink {
 	title := s.cfg.Title
 	if category != "" {
 		title += " — " + category
 	}
 	var out []feedLink
-	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+	for _, ff := range feedFormats {
 		out = append(out, feedLink{
-			Ext:   f.Ext(),
-			Title: title + " (" + map[feed.Format]string{feed.RSS: "RSS", feed.Atom: "Atom", feed.JSON: "JSON Feed"}[f] + ")",
-			Href:  s.feedURL(category, f),
+			Ext:   ff.format.Ext(),
+			Title: title + " (" + ff.name + ")",
+			Href:  s.feedURL(category, ff.format),
 		})
 	}
 	return out
 }
 
+// categoryLinks are the links to the pages of the named categories.
 func (s *Server) categoryLinks(names []string) []catLink {
 	var out []catLink
 	for _, n := range names {
@@ -118,8 +128,10 @@ func (s *Server) categoryLinks(names []string) []catLink {
 	return out
 }
 
+// date is a time as pages show it in <time datetime>.
 func date(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// renderPage renders the template name, a page that is cached like a feed.
 func (s *Server) renderPage(name string, data any, changed time.Time) (*rendered, error) {
 	var buf bytes.Buffer
 	if err := pageTmpl.ExecuteTemplate(&buf, name, data); err != nil {
@@ -140,17 +152,20 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, k cacheKey, r
 	rd.serve(w, r)
 }
 
-// handleIndex serves the latest headlines with links to every feed.
+// handleIndex serves GET /: the latest headlines, with links to every feed.
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	s.serveList(w, r, "")
 }
 
+// serveList serves the headlines page of the site (category "") or of a
+// category, from the cache.
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, category string) {
 	s.servePage(w, r, cacheKey{scope: scope(category), name: "list"}, func(ctx context.Context, changed time.Time) (*rendered, error) {
 		return s.renderList(ctx, category, changed)
 	})
 }
 
+// renderList renders the headlines page: the feed's items as links.
 func (s *Server) renderList(ctx context.Context, category string, changed time.Time) (*rendered, error) {
 	items, err := s.read.Latest(ctx, category, 0, s.cfg.FeedLimit)
 	if err != nil {
@@ -172,7 +187,7 @@ func (s *Server) renderList(ctx context.Context, category string, changed time.T
 	return s.renderPage("list", p, changed)
 }
 
-// handlePage serves an article's readable page.
+// handlePage serves GET /articles/{id}: the article's readable page.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	// Article pages belong to the site's scope, which every write touches:
@@ -183,6 +198,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// renderArticle renders the page of article id.
 func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time) (*rendered, error) {
 	a, err := s.read.Get(ctx, id)
 	if err != nil {
@@ -211,7 +227,5 @@ func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time
 
 // pageHeaders sets the security headers of HTML pages on h.
 func pageHeaders(h http.Header) {
-	for k, v := range pageHeaderValues {
-		h[k] = v
-	}
+	setHeaders(h, pageHeaderValues)
 }

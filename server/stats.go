@@ -6,10 +6,10 @@ import (
 	"runtime"
 )
 
-// handleStats reports the process's vital signs, for soak tests and
-// operators: goroutines, heap, open files, cached responses, and the
-// store's write groups and writes (their ratio is the mean group size). It needs
-// a token, like every /api endpoint that is not a public read.
+// handleStats serves GET /api/stats: the process's vital signs, for soak
+// tests and operators (goroutines, heap, open files, cached responses, and
+// the store's write groups and writes, whose ratio is the mean group size).
+// It needs a token, like every /api endpoint that is not a public read.
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.admit(w, r); err != nil {
 		s.fail(w, r, err)
