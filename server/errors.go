@@ -41,7 +41,10 @@ func errorStatus(err error) (int, string) {
 	return http.StatusInternalServerError, "internal error"
 }
 
-// fail writes err as a JSON error response and logs server-side failures.
+// fail answers err with its status (errorStatus), as an HTML page where a
+// person browses (isPage) and as JSON {"error": ...} elsewhere. A
+// server-side failure is logged with its detail, which the client never
+// sees.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := errorStatus(err)
 	if code >= 500 {
@@ -87,7 +90,8 @@ func isPage(r *http.Request) bool {
 		return false
 	}
 	last := p[strings.LastIndexByte(p, '/')+1:]
-	return !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.")
+	api := p == "/api" || strings.HasPrefix(p, "/api/")
+	return !api && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.")
 }
 
 var errorPage = template.Must(template.New("error").Parse(`<!doctype html>

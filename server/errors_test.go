@@ -1,0 +1,33 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"sokbo/feed"
+)
+
+func TestErrorStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		err  error
+		code int
+		msg  string
+	}{
+		{"status error", &statusError{http.StatusUnsupportedMediaType, "Content-Type: not markdown"}, 415, "Content-Type: not markdown"},
+		{"wrapped status error", fmt.Errorf("post: %w", &statusError{http.StatusTooManyRequests, "slow down"}), 429, "slow down"},
+		{"input error", fmt.Errorf("parse: %w", &feed.InputError{Field: "title", Msg: "missing"}), 400, (&feed.InputError{Field: "title", Msg: "missing"}).Error()},
+		{"body too large", fmt.Errorf("read: %w", &http.MaxBytesError{Limit: 1024}), 413, "document: larger than the limit of 1024 bytes"},
+		{"not found", fmt.Errorf("get x: %w", feed.ErrNotFound), 404, "not found"},
+		// Anything else is the server's fault, and its detail stays in the log.
+		{"other", errors.New("write items: disk full"), 500, "internal error"},
+	} {
+		code, msg := errorStatus(tc.err)
+		if code != tc.code || msg != tc.msg {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, code, msg, tc.code, tc.msg)
+		}
+	}
+}
