@@ -93,18 +93,7 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 	c.shrink(k)
 	c.mu.Unlock()
 
-	func() {
-		defer close(e.done)
-		defer func() {
-			if p := recover(); p != nil {
-				e.err = fmt.Errorf("render %v: panic: %v", k, p)
-			}
-		}()
-		e.r, e.err = render(changed)
-		if e.r != nil {
-			e.r.now = c.now // before done is closed: waiters read it
-		}
-	}()
+	c.fill(e, k, render, changed)
 	c.mu.Lock()
 	if c.entries[k] == e {
 		if e.err != nil {
@@ -118,6 +107,31 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 	}
 	c.mu.Unlock()
 	return e.r, e.err
+}
+
+// fill renders the entry e of k and lets its waiters read it; a render
+// that panics leaves an error, so that they do not wait forever.
+func (c *cache) fill(e *entry, k cacheKey, render func(changed time.Time) (*rendered, error), changed time.Time) {
+	defer close(e.done)
+	defer func() {
+		if p := recover(); p != nil {
+			e.r, e.err = nil, fmt.Errorf("render %v: panic: %v", k, p)
+		}
+	}()
+	e.r, e.err = render(changed)
+	if e.r == nil && e.err == nil {
+		e.err = fmt.Errorf("render %v: nothing rendered", k)
+	}
+	if e.r != nil {
+		e.r.now = c.now // before done is closed: waiters read it
+	}
+}
+
+// len is the number of entries, rendered or being rendered.
+func (c *cache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
 }
 
 // invalidate marks every entry of the scopes stale.

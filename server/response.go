@@ -73,9 +73,9 @@ func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, ext
 	return rd
 }
 
-// variant returns the body in coding ("" for identity), compressing it on
+// encoded returns the body in coding ("" for identity), compressing it on
 // first use; a compression that fails falls back to identity.
-func (rd *rendered) variant(coding string) (*variant, string) {
+func (rd *rendered) encoded(coding string) (*variant, string) {
 	var lv *lazyVariant
 	switch coding {
 	case codingGzip:
@@ -131,7 +131,7 @@ func (rd *rendered) settled() bool {
 // serve writes rd in the coding the request accepts, or 304 Not Modified
 // when its preconditions say the client's copy is current.
 func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
-	v, coding := rd.variant(negotiate(r.Header.Get("Accept-Encoding")))
+	v, coding := rd.encoded(negotiate(r.Header.Get("Accept-Encoding")))
 	var lastMod time.Time // zero: no date to give or compare yet
 	if rd.settled() {
 		lastMod = rd.modTime
