@@ -3,7 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/url"
-	"strings"
+	"sokbo/feed"
 	"time"
 )
 
@@ -98,10 +98,10 @@ func (cfg Config) withDefaults() Config {
 	if cfg.BaseURL == nil {
 		cfg.BaseURL = d.BaseURL
 	}
-	if !strings.HasSuffix(cfg.BaseURL.Path, "/") {
-		u := *cfg.BaseURL
-		u.Path += "/"
-		cfg.BaseURL = &u
+	// One that is not absolute http(s) is kept as given: every post then
+	// fails on it, loudly, rather than the site moving to the default.
+	if base, err := feed.BaseURL(cfg.BaseURL); err == nil {
+		cfg.BaseURL = base
 	}
 	return cfg
 }

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
+	"sokbo/feed"
 	"time"
 
 	"sokbo/server"
@@ -256,13 +256,12 @@ func (c *config) baseURL() (*url.URL, error) {
 		raw, key = scheme+"://"+c.Listen+"/", "listen"
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err == nil {
+		u, err = feed.BaseURL(u)
+	}
+	if err != nil {
 		return nil, &configError{key: key, msg: fmt.Sprintf("%q is not an absolute http(s) URL such as https://news.example.com/", raw)}
 	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-	}
-	u.RawQuery, u.Fragment = "", ""
 	return u, nil
 }
 

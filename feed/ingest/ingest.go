@@ -25,7 +25,6 @@ package ingest
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -172,25 +171,15 @@ func maxRendered(n int) int { return 2*n + 1<<20 }
 // slash (so https://example.com/news is read as the directory /news/) and
 // the host name that authors the GUID's tag URI: lower case, ASCII, no port.
 func checkBase(u *url.URL) (*url.URL, string, error) {
-	if u == nil {
-		return nil, "", errors.New("ingest: options: base URL required")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Hostname() == "" {
-		return nil, "", errors.New("ingest: options: base URL must be an absolute http or https URL")
-	}
-	base := *u
-	base.User, base.RawQuery, base.Fragment, base.RawFragment = nil, "", "", ""
-	if !strings.HasSuffix(base.Path, "/") {
-		base.Path += "/"
-		if base.RawPath != "" {
-			base.RawPath += "/"
-		}
+	base, err := feed.BaseURL(u)
+	if err != nil {
+		return nil, "", fmt.Errorf("ingest: options: base URL: %w", err)
 	}
 	host := strings.ToLower(base.Hostname())
 	if ascii, err := idna.Lookup.ToASCII(host); err == nil {
 		host = ascii
 	}
-	return &base, host, nil
+	return base, host, nil
 }
 
 // setDates fills Published and Updated from the front matter or the file
