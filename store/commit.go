@@ -142,7 +142,8 @@ func (db *DB) writer() {
 	batch := make([]*op, 0, maxBatch)
 	for o := range db.group.ops {
 		batch = db.group.gather(append(batch[:0], db.group.took(o)))
-		db.mapped(db.commit(batch))
+		db.commit(batch)
+		db.look()
 	}
 }
 
@@ -191,11 +192,9 @@ var errNoWrites = errors.New("no writes")
 // commit applies batch in one transaction. If any write fails, the whole
 // transaction is rolled back and each write is retried in a transaction of
 // its own, so one bad write cannot fail the others (as bolt.DB.Batch does).
-// It returns how many bytes of pages were written.
-func (db *DB) commit(batch []*op) (written int64) {
+func (db *DB) commit(batch []*op) {
 	results := make([]result, len(batch))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		countWritten(tx, &written)
 		wrote := false
 		for i, o := range batch {
 			r := &results[i]
@@ -214,9 +213,7 @@ func (db *DB) commit(batch []*op) (written int64) {
 			results[0] = result{err: err}
 		} else {
 			for i, o := range batch {
-				var n int64
-				results[i], n = db.commitAlone(o)
-				written += n
+				results[i] = db.commitAlone(o)
 			}
 		}
 	}
@@ -225,13 +222,11 @@ func (db *DB) commit(batch []*op) (written int64) {
 	for i, o := range batch {
 		o.done <- results[i]
 	}
-	return written
 }
 
 // commitAlone applies o in a transaction of its own.
-func (db *DB) commitAlone(o *op) (r result, written int64) {
+func (db *DB) commitAlone(o *op) (r result) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		countWritten(tx, &written)
 		r.change, r.err = o.apply(tx)
 		if r.err == nil && !r.change.Changed() {
 			return errNoWrites
@@ -239,16 +234,7 @@ func (db *DB) commitAlone(o *op) (r result, written int64) {
 		return r.err
 	})
 	if err != nil && !errors.Is(err, errNoWrites) {
-		return result{err: err}, written
+		return result{err: err}
 	}
-	return r, written
-}
-
-// countWritten sets *n, once tx has committed, to the bytes of pages it
-// wrote.
-func countWritten(tx *bolt.Tx, n *int64) {
-	tx.OnCommit(func() {
-		st := tx.Stats()
-		*n = st.GetPageAlloc()
-	})
+	return r
 }

@@ -5,24 +5,43 @@ package store
 // walking the archives does not keep the whole file resident and counted
 // in the process's RSS until bbolt next remaps. bench/README.md shows the
 // peak RSS with and without.
+//
+// What decides is the process's resident file-backed memory, not the
+// bytes the store reads or writes: an insert in a large file maps every
+// page on its way down each index, many times the bytes of the record.
 
-// releaseEvery is the default of DB.releaseEvery: how many bytes of the
-// file are read or written through the mapping between two releases.
-const releaseEvery = 32 << 20
+// releaseAbove is the default of DB.releaseAbove: how much the process's
+// resident file-backed memory may grow between two releases.
+const releaseAbove = 32 << 20
 
-// mapped counts n bytes of the file read or written through the mapping,
-// and releases the mapping when releaseEvery have been since the last
-// time. It must not be called inside a transaction: release opens one.
+// lookEvery is how many bytes reads go through between two looks at the
+// resident size; the writer looks after every commit.
+const lookEvery = 1 << 20
+
+// mapped counts n bytes read through the mapping, and looks at the
+// resident size once lookEvery have been read since the last look. It must
+// not be called inside a transaction: a release opens one.
 func (db *DB) mapped(n int64) {
-	every := db.releaseEvery.Load()
-	if n <= 0 || db.mappedBytes.Add(n) < every {
+	if n <= 0 || db.mappedBytes.Add(n) < lookEvery {
 		return
 	}
 	// Of the callers that crossed the threshold together, the one that
-	// takes the count releases.
-	if db.mappedBytes.Swap(0) < every {
+	// takes the count looks.
+	if db.mappedBytes.Swap(0) < lookEvery {
 		return
 	}
-	// Failing to release costs memory, never data: go on.
+	db.look()
+}
+
+// look releases the mapping when the process's resident file-backed
+// memory has grown by releaseAbove since the last release. Failing to
+// release costs memory, never data.
+func (db *DB) look() {
+	above := db.releaseAbove.Load()
+	if residentFile()-db.residentBase.Load() < above || !db.releasing.TryLock() {
+		return
+	}
+	defer db.releasing.Unlock()
 	_ = db.release()
+	db.residentBase.Store(residentFile())
 }

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"bytes"
+	"os"
+	"strconv"
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
@@ -22,4 +25,26 @@ func (db *DB) release() error {
 		mapping := unsafe.Slice((*byte)(unsafe.Add(nil, db.bolt.Info().Data)), size) // mmap memory, not Go heap
 		return unix.Madvise(mapping, unix.MADV_DONTNEED)
 	})
+}
+
+// residentFile returns the process's resident file-backed memory in bytes
+// (the shared pages of /proc/self/statm), or 0 when it cannot be read.
+func residentFile() int64 {
+	var buf [128]byte
+	f, err := os.Open("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	n, _ := f.Read(buf[:])
+	f.Close()
+	// size resident shared text lib data dt, in pages.
+	fields := bytes.Fields(buf[:n])
+	if len(fields) < 3 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(string(fields[2]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
 }

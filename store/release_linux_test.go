@@ -141,21 +141,20 @@ func storedBytes(tb testing.TB, db *DB) int64 {
 	return n
 }
 
-// TestMapped: the count of mapped bytes releases once per threshold
-// crossed, and starts again from zero.
+// TestMapped: reads count their bytes until lookEvery, and the reader
+// that crosses it looks (the count starts again from zero).
 func TestMapped(t *testing.T) {
 	t.Parallel()
 	db, _ := openTest(t, Options{})
-	db.releaseEvery.Store(100)
 	for _, step := range []struct {
 		add, want int64
 	}{
 		{0, 0},
 		{-5, 0},
-		{60, 60},
-		{39, 99},
-		{1, 0}, // reaches the threshold: released
-		{250, 0},
+		{lookEvery / 2, lookEvery / 2},
+		{lookEvery/2 - 1, lookEvery - 1},
+		{1, 0}, // reaches the threshold: looked
+		{3 * lookEvery, 0},
 		{70, 70},
 	} {
 		db.mapped(step.add)
@@ -165,13 +164,40 @@ func TestMapped(t *testing.T) {
 	}
 }
 
+// TestResidentFile: the process's resident file-backed memory grows when
+// the store's file is read through the mapping, and shrinks when it is
+// released.
+func TestResidentFile(t *testing.T) {
+	db, _ := openTest(t, Options{})
+	db.releaseAbove.Store(1 << 62) // only the explicit release below
+	fillRandom(t, db, bigArticles)
+	if err := db.release(); err != nil {
+		t.Fatal(err)
+	}
+	base := residentFile()
+	if base <= 0 {
+		t.Fatalf("residentFile() = %d", base)
+	}
+	readAll(t, db)
+	read := residentFile()
+	db.releaseAbove.Store(1) // any growth calls for a release
+	db.look()
+	after := residentFile()
+	t.Logf("resident file-backed memory: %d kB after a release, %d kB after reading the file, %d kB after look", base>>10, read>>10, after>>10)
+	if mapped := mappedRSS(t, db); mapped > storedBytes(t, db)/16 {
+		t.Errorf("%d kB of the file resident after look released it", mapped>>10)
+	}
+	if read-after < (read-base)/2 {
+		t.Errorf("look released %d kB of the %d kB the read mapped", (read-after)>>10, (read-base)>>10)
+	}
+}
+
 // TestReadsCountMapped: every read through the mapping (Get, Latest,
-// Arrived) counts the bytes of the articles it read, and the writer counts
-// at least the bytes of the articles it wrote.
+// Arrived) counts the bytes of the articles it read.
 func TestReadsCountMapped(t *testing.T) {
 	t.Parallel()
 	db, _ := openTest(t, Options{})
-	db.releaseEvery.Store(1 << 62) // never released here
+	db.releaseAbove.Store(1 << 62) // never released here
 	const n = 50
 	for i := range n {
 		if _, err := db.Put(context.Background(), bigArticle(i)); err != nil {
@@ -179,9 +205,6 @@ func TestReadsCountMapped(t *testing.T) {
 		}
 	}
 	stored := storedBytes(t, db)
-	if got := db.mappedBytes.Load(); got < stored {
-		t.Errorf("the writer counted %d bytes for %d bytes of articles written", got, stored)
-	}
 
 	ctx := context.Background()
 	reads := []struct {
@@ -201,11 +224,11 @@ func TestReadsCountMapped(t *testing.T) {
 		}},
 	}
 	for _, r := range reads {
-		db.mappedBytes.Store(0)
+		db.mappedBytes.Store(-1 << 40) // never reaches lookEvery here
 		if err := r.read(); err != nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		if got := db.mappedBytes.Load(); got != stored {
+		if got := db.mappedBytes.Load() + 1<<40; got != stored {
 			t.Errorf("%s of every article counted %d bytes, want %d", r.name, got, stored)
 		}
 	}
@@ -245,7 +268,7 @@ func releaseRSS(tb testing.TB, db *DB) (before, after int64) {
 func TestRelease(t *testing.T) {
 	t.Parallel()
 	db, _ := openTest(t, Options{})
-	db.releaseEvery.Store(1 << 62) // only the explicit releases below
+	db.releaseAbove.Store(1 << 62) // only the explicit releases below
 	fillRandom(t, db, bigArticles)
 	stored := storedBytes(t, db)
 	releaseRSS(t, db)
@@ -269,9 +292,9 @@ func TestRelease(t *testing.T) {
 	}
 }
 
-// releaseEveryTest is the release threshold of the tests below, smaller
+// releaseAboveTest is the release threshold of the tests below, smaller
 // than the default so that a store of 25 MB crosses it many times.
-const releaseEveryTest = 512 << 10
+const releaseAboveTest = 512 << 10
 
 // TestWriterReleases: a bulk import in random order leaves few of the
 // file's pages resident, since the writer releases them as it goes.
@@ -279,13 +302,8 @@ const releaseEveryTest = 512 << 10
 func TestWriterReleases(t *testing.T) {
 	t.Parallel()
 	db, _ := openTest(t, Options{})
-	db.releaseEvery.Store(releaseEveryTest)
+	db.releaseAbove.Store(releaseAboveTest)
 	fillRandom(t, db, bigArticles)
-	// The writer counted far more than the threshold (TestReadsCountMapped)
-	// and less is left: it released.
-	if n := db.mappedBytes.Load(); n >= releaseEveryTest {
-		t.Errorf("%d bytes counted since the last release, want under the threshold %d", n, releaseEveryTest)
-	}
 	if resident, stored := mappedRSS(t, db), storedBytes(t, db); resident > stored/2 {
 		t.Errorf("%d MB of the file resident after importing %d MB; want under half", resident>>20, stored>>20)
 	}
@@ -296,11 +314,11 @@ func TestWriterReleases(t *testing.T) {
 func TestReadsRelease(t *testing.T) {
 	t.Parallel()
 	db, _ := openTest(t, Options{})
-	db.releaseEvery.Store(1 << 62)
+	db.releaseAbove.Store(1 << 62)
 	fillRandom(t, db, bigArticles)
 	releaseRSS(t, db)
-	db.mappedBytes.Store(0)
-	db.releaseEvery.Store(releaseEveryTest)
+	db.residentBase.Store(residentFile())
+	db.releaseAbove.Store(releaseAboveTest)
 	ctx := context.Background()
 	for off := 0; off < bigArticles; off += 500 {
 		if _, err := db.Latest(ctx, "", off, 500); err != nil {
@@ -314,9 +332,6 @@ func TestReadsRelease(t *testing.T) {
 		if _, err := db.Get(ctx, bigID(i)); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if n := db.mappedBytes.Load(); n >= releaseEveryTest {
-		t.Errorf("%d bytes counted since the last release, want under the threshold %d", n, releaseEveryTest)
 	}
 	// Reading mapped every article three times over: at most a half of
 	// them may still be resident.

@@ -88,11 +88,14 @@ type DB struct {
 	// mu guards closed against sends on group.ops.
 	mu     sync.RWMutex
 	closed bool
-	// releaseEvery is how many bytes of the mapped file are read or
-	// written between two releases of it, and mappedBytes counts them
-	// (release_linux.go).
-	releaseEvery atomic.Int64
+	// Releasing the mapping (release.go): the growth of resident
+	// file-backed memory that calls for a release, that memory just after
+	// the last release, the bytes read since the last look, and the lock
+	// that keeps to one release at a time.
+	releaseAbove atomic.Int64
+	residentBase atomic.Int64
 	mappedBytes  atomic.Int64
+	releasing    sync.Mutex
 }
 
 // Open opens the store at path, creating the file (mode 0600), its parent
@@ -136,7 +139,8 @@ func Open(path string, opt Options) (*DB, error) {
 		keep = DefaultKeepDeleted
 	}
 	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512, 16<<20)}
-	db.releaseEvery.Store(releaseEvery)
+	db.releaseAbove.Store(releaseAbove)
+	db.residentBase.Store(residentFile())
 	db.group.start(opt.Linger)
 	go db.writer()
 	return db, nil
