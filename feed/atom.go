@@ -55,8 +55,8 @@ type atomCategory struct {
 // WriteAtom renders items as an Atom 1.0 document.
 func WriteAtom(w io.Writer, c *Channel, items []*Article) error {
 	f := atomFeedOf(c, items)
-	for _, a := range items {
-		e := atomEntryOf(c, a)
+	for i, content := range c.contents(items) {
+		e := atomEntryOf(c, items[i], content)
 		if len(e.Authors) == 0 && f.Author == nil {
 			// RFC 4287 4.1.2: an entry needs an author when the feed has none.
 			e.Authors = []feeds.AtomAuthor{atomAuthor(c.Title)}
@@ -100,8 +100,9 @@ func atomFeedOf(c *Channel, items []*Article) *atomFeed {
 	return f
 }
 
-// atomEntryOf is an article's entry element.
-func atomEntryOf(c *Channel, a *Article) *atomEntry {
+// atomEntryOf is an article's entry element, with content (see
+// Channel.Content) as its content.
+func atomEntryOf(c *Channel, a *Article, content string) *atomEntry {
 	e := &atomEntry{
 		AtomEntry: feeds.AtomEntry{
 			Title:     Clean(a.Title),
@@ -110,7 +111,7 @@ func atomEntryOf(c *Channel, a *Article) *atomEntry {
 			Published: a.Published.UTC().Format(time.RFC3339),
 			Links:     []feeds.AtomLink{{Href: c.Link(a), Rel: "alternate", Type: "text/html"}},
 			Summary:   &feeds.AtomSummary{Type: "html", Content: Clean(SummaryHTML(a.Summary(c.Highlights)))},
-			Content:   &feeds.AtomContent{Type: "html", Content: Clean(a.ContentHTML)},
+			Content:   &feeds.AtomContent{Type: "html", Content: content},
 		},
 	}
 	if a.Lang != "" && a.Lang != c.Lang {

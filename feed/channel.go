@@ -40,6 +40,15 @@ type Channel struct {
 	// at:deleted-entry so aggregators remove them; RSS and JSON Feed have
 	// no such thing and simply no longer carry them.
 	Deleted []Tombstone
+	// MaxItemContent bounds, in bytes of sanitized HTML, the body an item
+	// carries in full; a longer one is replaced by the item's summary and
+	// a link to the article (see Content). 0: no bound.
+	MaxItemContent int
+	// MaxFeedContent bounds the bodies one feed carries in full, all
+	// items together: an item whose body would take them past it carries
+	// its summary and link instead, so a large ?limit= stays a bounded
+	// render. 0: no bound.
+	MaxFeedContent int
 }
 
 // Link is a feed-level link with its relation.

@@ -49,8 +49,8 @@ func WriteJSON(w io.Writer, c *Channel, items []*Article) error {
 	if c.Author != "" {
 		f.Authors = []*feeds.JSONAuthor{{Name: Clean(c.Author)}}
 	}
-	for _, a := range items {
-		f.Items = append(f.Items, jsonItemOf(c, a))
+	for i, content := range c.contents(items) {
+		f.Items = append(f.Items, jsonItemOf(c, items[i], content))
 	}
 	// Encoded into a buffer so that an error leaves w untouched; HTML
 	// escaping is off because the strings are data, not markup in a page.
@@ -65,10 +65,11 @@ func WriteJSON(w io.Writer, c *Channel, items []*Article) error {
 	return err
 }
 
-// jsonItemOf is an article's item. JSON could carry the characters XML
-// forbids, but the strings are cleaned as in the XML formats so that the
-// three formats say the same thing.
-func jsonItemOf(c *Channel, a *Article) *jsonItem {
+// jsonItemOf is an article's item, with content (see Channel.Content) as
+// content_html. JSON could carry the characters XML forbids, but the
+// strings are cleaned as in the XML formats so that the three formats say
+// the same thing.
+func jsonItemOf(c *Channel, a *Article, content string) *jsonItem {
 	pub, mod := a.Published.UTC(), a.Updated.UTC()
 	it := &jsonItem{
 		JSONItem: &feeds.JSONItem{
@@ -81,7 +82,7 @@ func jsonItemOf(c *Channel, a *Article) *jsonItem {
 			ModifiedDate:  &mod,
 			Tags:          terms(a),
 		},
-		ContentHTML: Clean(a.ContentHTML),
+		ContentHTML: content,
 		Language:    a.Lang,
 	}
 	for _, name := range a.Authors {

@@ -109,20 +109,118 @@ func TestGolden(t *testing.T) {
 				if f != feed.JSON {
 					wellFormed(t, got)
 				}
-				golden := filepath.Join("testdata", name+"."+f.Ext())
-				if *update {
-					if err := os.WriteFile(golden, got, 0o644); err != nil {
-						t.Fatal(err)
+				checkGolden(t, filepath.Join("testdata", name+"."+f.Ext()), got)
+			})
+		}
+	}
+}
+
+// checkGolden compares got with the golden file, rewriting it first under
+// -update.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./feed -update)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs from golden (-want +got):\n%s", golden, diff)
+	}
+}
+
+// oversized is a feed of three articles under tight bounds: the newest fits
+// (full body), the second's body is over MaxItemContent, and the third's
+// would take the feed past MaxFeedContent, which the first has mostly spent.
+func oversized(f feed.Format, c *feed.Channel) []*feed.Article {
+	all := articles()
+	big := *all[0]
+	big.ID, big.GUID, big.Title = "big", "tag:news.example.com,2026-11-24:big", "Big <one> & more"
+	big.ContentHTML = strings.Repeat("<p>긴 본문 long body.</p>", 100)
+	big.Published = all[0].Published.Add(-time.Hour)
+	c.MaxItemContent = 1000
+	c.MaxFeedContent = len(all[0].ContentHTML) + 10
+	return []*feed.Article{all[0], &big, all[1]}
+}
+
+// TestOversized: an item whose body is over the item bound, or over what
+// the feed's bound leaves, carries its summary and a link to the article
+// instead, in every format, still valid; the article itself keeps its body.
+func TestOversized(t *testing.T) {
+	t.Parallel()
+	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
+		t.Run(f.Ext(), func(t *testing.T) {
+			t.Parallel()
+			c := channel(t, f)
+			items := oversized(f, c)
+			bodies := []string{items[0].ContentHTML, items[1].ContentHTML, items[2].ContentHTML}
+			got := renderChannel(t, f, c, items)
+			if f != feed.JSON {
+				wellFormed(t, got)
+			}
+			checkGolden(t, filepath.Join("testdata", "oversized."+f.Ext()), got)
+			for i, a := range items {
+				if a.ContentHTML != bodies[i] {
+					t.Errorf("item %d: rendering changed the article's body", i)
+				}
+			}
+			p, err := gofeed.NewParser().ParseString(string(got))
+			if err != nil {
+				t.Fatalf("gofeed: %v", err)
+			}
+			if len(p.Items) != 3 {
+				t.Fatalf("%d items, want 3", len(p.Items))
+			}
+			if !strings.Contains(p.Items[0].Content, "<b>강조</b>") {
+				t.Errorf("the fitting item's content = %q, want its body", p.Items[0].Content)
+			}
+			for i, want := range []struct{ summary, link, title string }{
+				{"첫 문장입니다.", "https://news.example.com/articles/big", "Big &lt;one&gt; &amp; more"},
+				{"The first paragraph.", "https://elsewhere.example.org/story", "Lead only"},
+			} {
+				content := p.Items[i+1].Content
+				if strings.Contains(content, "long body") || content == bodies[i+1] {
+					t.Errorf("item %d carries its body: %q", i+1, content)
+				}
+				for _, s := range []string{want.summary, `<a href="` + want.link + `">` + want.title + "</a>"} {
+					if !strings.Contains(content, s) {
+						t.Errorf("item %d content %q lacks %q", i+1, content, s)
 					}
 				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./feed -update)", err)
-				}
-				if diff := cmp.Diff(string(want), string(got)); diff != "" {
-					t.Errorf("%s differs from golden (-want +got):\n%s", golden, diff)
-				}
-			})
+			}
+		})
+	}
+}
+
+// TestContentBound: Channel.Content keeps a body up to the item bound and
+// within the room left, and gives the summary and link otherwise.
+func TestContentBound(t *testing.T) {
+	t.Parallel()
+	a := articles()[1] // a 27-byte body
+	for _, tc := range []struct {
+		name          string
+		maxItem, room int
+		full          bool
+	}{
+		{"no bounds", 0, -1, true},
+		{"at the item bound", 27, -1, true},
+		{"over the item bound", 26, -1, false},
+		{"exactly the room left", 0, 27, true},
+		{"more than the room left", 100, 26, false},
+		{"no room left", 100, 0, false},
+	} {
+		c := channel(t, feed.RSS)
+		c.MaxItemContent = tc.maxItem
+		content, full := c.Content(a, tc.room)
+		if full != tc.full {
+			t.Errorf("%s: full = %v, want %v", tc.name, full, tc.full)
+		}
+		if want := map[bool]string{true: a.ContentHTML, false: `<p>The first paragraph.</p><p><a href="https://elsewhere.example.org/story">Lead only</a></p>`}[tc.full]; content != want {
+			t.Errorf("%s: content %q, want %q", tc.name, content, want)
 		}
 	}
 }

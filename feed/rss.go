@@ -66,8 +66,8 @@ type mediaContent struct {
 // WriteRSS renders items as an RSS 2.0 document.
 func WriteRSS(w io.Writer, c *Channel, items []*Article) error {
 	ch := rssChannelOf(c, items)
-	for _, a := range items {
-		ch.Items = append(ch.Items, rssItemOf(c, a))
+	for i, content := range c.contents(items) {
+		ch.Items = append(ch.Items, rssItemOf(c, items[i], content))
 	}
 	root := &rssRoot{
 		Version: "2.0",
@@ -109,8 +109,9 @@ func rssChannelOf(c *Channel, items []*Article) *rssChannel {
 	return ch
 }
 
-// rssItemOf is an article's item element.
-func rssItemOf(c *Channel, a *Article) *rssItem {
+// rssItemOf is an article's item element, with content (see
+// Channel.Content) as content:encoded.
+func rssItemOf(c *Channel, a *Article, content string) *rssItem {
 	it := &rssItem{
 		RssItem: feeds.RssItem{
 			Title:       Clean(a.Title),
@@ -123,7 +124,7 @@ func rssItemOf(c *Channel, a *Article) *rssItem {
 		// One dc:creator naming everyone: readers (gofeed, feedparser)
 		// show only the first of several.
 		Creator: strings.Join(cleanAll(a.Authors), ", "),
-		Encoded: Clean(a.ContentHTML),
+		Encoded: content,
 	}
 	if a.Image != "" {
 		it.Media = &mediaContent{URL: a.Image, Type: imageType(a.Image), Medium: "image"}
