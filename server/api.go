@@ -183,7 +183,7 @@ func readBody(r io.Reader, length int64) ([]byte, error) {
 // handleGetArticle serves GET /api/articles/{id}: the article as JSON,
 // with its content.
 func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
-	a, err := s.read.Get(r.Context(), r.PathValue("id"))
+	a, err := s.read.Get(r.Context(), articleID(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -199,7 +199,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id := r.PathValue("id")
+	id := articleID(r)
 	c, err := s.write.Delete(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)

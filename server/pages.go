@@ -189,7 +189,7 @@ func (s *Server) renderList(ctx context.Context, category string, changed time.T
 
 // handlePage serves GET /articles/{id}: the article's readable page.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	id := articleID(r)
 	// Article pages belong to the site's scope, which every write touches:
 	// a scope per article would grow the cache's bookkeeping with the
 	// archive, and a page is quick to render again.

@@ -34,8 +34,13 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 
 // ServeHTTP implements http.Handler. A request no route matches gets the
 // mux's status (404, or 405 with Allow) in the service's own style: an
-// HTML page where a person browses, JSON under /api/ and for feeds.
+// HTML page where a person browses, JSON under /api/ and for feeds. A
+// path that is not UTF-8 is refused before any route sees it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := checkPath(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
 		s.mux.ServeHTTP(w, r) // which sets the path values Handler does not
