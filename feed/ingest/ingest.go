@@ -70,6 +70,11 @@ type Options struct {
 type Result struct {
 	Article  *feed.Article
 	Warnings []string
+	// DerivedID is true when the article's id was made from its title
+	// (no id or slug key, no Jekyll file name): two different articles
+	// with the same title then share an id, which the store must treat
+	// as a conflict rather than an update.
+	DerivedID bool
 }
 
 // Parse reads one posted document and returns the article it describes.
@@ -110,13 +115,14 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 		return nil, err
 	}
 	a.ID = articleID(a, m, post)
+	derived := m.id == "" && post.slug == ""
 	a.GUID = "tag:" + host + "," + guidDate.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
 
 	format := cmp.Or(m.format, opt.Format, guessFormat(body))
 	if err := readBody(a, body, bodyLine, format, len(doc), base, opt.Styles); err != nil {
 		return nil, err
 	}
-	return &Result{Article: a, Warnings: warnings}, nil
+	return &Result{Article: a, Warnings: warnings, DerivedID: derived}, nil
 }
 
 // readBody renders the body and sets the article's ContentHTML,

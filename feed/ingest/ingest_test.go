@@ -488,30 +488,44 @@ func TestParseFileName(t *testing.T) {
 		name, fileName, fm string
 		wantID             string
 		wantPublished      time.Time // zero: undated, for the store to date
+		wantDerived        bool      // the id was made from the title
 	}{
 		{"date and slug from the name", "2026-11-24-ferry-rescue.md", "title: 여객선 구조",
-			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
+			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), false},
 		{"a path is reduced to the base name", "_posts/2026-11-24-Ferry-Rescue.markdown", "title: 여객선 구조",
-			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
+			"2026-11-24-ferry-rescue", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), false},
 		{"explicit date wins", "2026-11-24-ferry-rescue.md", "title: T\ndate: 2026-11-25 09:00:00 +0900",
-			"2026-11-25-ferry-rescue", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)},
+			"2026-11-25-ferry-rescue", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), false},
 		{"explicit id wins", "2026-11-24-ferry-rescue.md", "title: T\nid: my-id",
-			"my-id", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
+			"my-id", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), false},
+		{"explicit slug", "", "title: T\nslug: my-slug",
+			"my-slug", time.Time{}, false},
 		{"not a post name", "ferry-rescue.md", "title: Ferry",
-			"ferry", time.Time{}},
+			"ferry", time.Time{}, true},
 		{"impossible date in the name", "2026-13-45-ferry.md", "title: Ferry",
-			"ferry", time.Time{}},
+			"ferry", time.Time{}, true},
 		{"no file name, date in front matter", "", "title: Ferry\ndate: 2026-11-24",
-			"2026-11-24-ferry", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
+			"2026-11-24-ferry", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), true},
+		{"no file name, no date", "", "title: Ferry",
+			"ferry", time.Time{}, true},
+		{"an empty id derives one", "", "title: Ferry\nid: ''",
+			"ferry", time.Time{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			opt := options(t)
 			opt.FileName = tt.fileName
-			a := parseWith(t, "---\n"+tt.fm+"\n---\n", opt)
+			r, err := ingest.Parse([]byte("---\n"+tt.fm+"\n---\n"), opt)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			a := r.Article
 			if a.ID != tt.wantID || !a.Published.Equal(tt.wantPublished) {
 				t.Errorf("ID, Published = %q, %v; want %q, %v", a.ID, a.Published, tt.wantID, tt.wantPublished)
+			}
+			if r.DerivedID != tt.wantDerived {
+				t.Errorf("DerivedID = %v, want %v", r.DerivedID, tt.wantDerived)
 			}
 		})
 	}
