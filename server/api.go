@@ -139,7 +139,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 	// Concurrent posts share a commit if the store knows they are coming.
 	withdraw := s.write.ExpectWrite()
 	defer withdraw()
-	parsed, err := ingest.Parse(doc, ingest.Options{
+	parsed, err := ingest.Parse(r.Context(), doc, ingest.Options{
 		BaseURL:  s.cfg.BaseURL,
 		Lang:     s.cfg.Lang,
 		Now:      s.cfg.Now,

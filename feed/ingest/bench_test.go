@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"context"
 	"testing"
 
 	"sokbo/feed/ingest"
@@ -20,7 +21,7 @@ func BenchmarkParseSeed(b *testing.B) {
 			b.SetBytes(int64(len(doc)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := ingest.Parse(doc, opt); err != nil {
+				if _, err := ingest.Parse(context.Background(), doc, opt); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -41,7 +42,7 @@ func FuzzParse(f *testing.F) {
 	}
 	opt := options(f)
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		r, err := ingest.Parse(doc, opt)
+		r, err := ingest.Parse(context.Background(), doc, opt)
 		if err != nil {
 			var ie *feed.InputError
 			if !errors.As(err, &ie) {
@@ -54,7 +55,7 @@ func FuzzParse(f *testing.F) {
 		checkArticle(t, a)
 		checkFeeds(t, a, opt)
 
-		rb, err := ingest.Parse(doc, opt)
+		rb, err := ingest.Parse(context.Background(), doc, opt)
 		if err != nil {
 			t.Fatalf("second Parse: %v", err)
 		}

@@ -25,6 +25,7 @@ package ingest
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -83,9 +84,15 @@ type Result struct {
 // field (or "document" / "front matter") and the 1-based line of the
 // document where known. An unusable Options (no BaseURL) is a plain error:
 // it is the caller's fault, not the poster's.
-func Parse(doc []byte, opt Options) (*Result, error) {
+//
+// Parse gives up between its stages once ctx is done (the client went
+// away), returning ctx's error wrapped.
+func Parse(ctx context.Context, doc []byte, opt Options) (*Result, error) {
 	base, host, err := checkBase(opt.BaseURL)
 	if err != nil {
+		return nil, err
+	}
+	if err := stop(ctx, "start"); err != nil {
 		return nil, err
 	}
 	text, err := normalize(doc)
@@ -98,6 +105,9 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 	}
 	fm, lines, warnings, err := decodeFrontMatter(fmText)
 	if err != nil {
+		return nil, err
+	}
+	if err := stop(ctx, "front matter"); err != nil {
 		return nil, err
 	}
 	a := &feed.Article{}
@@ -119,7 +129,7 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 	a.GUID = "tag:" + host + "," + guidDate.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
 
 	format := cmp.Or(m.format, opt.Format, guessFormat(body))
-	if err := readBody(a, body, bodyLine, format, len(doc), base, opt.Styles); err != nil {
+	if err := readBody(ctx, a, body, bodyLine, format, len(doc), base, opt.Styles); err != nil {
 		return nil, err
 	}
 	return &Result{Article: a, Warnings: warnings, DerivedID: derived}, nil
@@ -128,7 +138,10 @@ func Parse(doc []byte, opt Options) (*Result, error) {
 // readBody renders the body and sets the article's ContentHTML,
 // Highlights and Lead from it. docLen is the length of the whole document,
 // which bounds the rendering.
-func readBody(a *feed.Article, body string, bodyLine int, format string, docLen int, base *url.URL, styles *StyleCache) error {
+func readBody(ctx context.Context, a *feed.Article, body string, bodyLine int, format string, docLen int, base *url.URL, styles *StyleCache) error {
+	if err := stop(ctx, "the body"); err != nil {
+		return err
+	}
 	rendered, err := renderBody(body, bodyLine, format)
 	if err != nil {
 		return err
@@ -139,6 +152,9 @@ func readBody(a *feed.Article, body string, bodyLine int, format string, docLen 
 		return &feed.InputError{Field: "document", Line: bodyLine, Msg: fmt.Sprintf(
 			"the body renders to %d bytes of HTML, more than the %d allowed for a document of %d (a Markdown reference used over and over?)",
 			len(rendered), limit, docLen)}
+	}
+	if err := stop(ctx, "highlights"); err != nil {
+		return err
 	}
 	root := parseHTML(rendered)
 	// Highlights come from the rendered body before sanitizing: the
@@ -152,6 +168,9 @@ func readBody(a *feed.Article, body string, bodyLine int, format string, docLen 
 			page.User = nil // never copied into the body's links
 			links.page = page
 		}
+	}
+	if err := stop(ctx, "sanitizing"); err != nil {
+		return err
 	}
 	// Absolute links make the rendering a little longer than the input.
 	a.ContentHTML, err = sanitize(root, links, len(rendered)+len(rendered)/8, styles)

@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"os"
@@ -42,7 +43,7 @@ func parse(tb testing.TB, doc string) *feed.Article {
 
 func parseWith(tb testing.TB, doc string, opt ingest.Options) *feed.Article {
 	tb.Helper()
-	r, err := ingest.Parse([]byte(doc), opt)
+	r, err := ingest.Parse(context.Background(), []byte(doc), opt)
 	if err != nil {
 		tb.Fatalf("Parse: %v", err)
 	}
@@ -254,7 +255,7 @@ func TestParseBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := ingest.Parse([]byte(tt.doc), options(t))
+			r, err := ingest.Parse(context.Background(), []byte(tt.doc), options(t))
 			if err == nil {
 				t.Fatalf("Parse = %+v, nil; want an error", r.Article)
 			}
@@ -287,7 +288,7 @@ func TestParseOptionsErrors(t *testing.T) {
 		if base != "" {
 			opt.BaseURL = mustURL(t, base)
 		}
-		_, err := ingest.Parse(doc, opt)
+		_, err := ingest.Parse(context.Background(), doc, opt)
 		var ie *feed.InputError
 		if err == nil || errors.As(err, &ie) {
 			t.Errorf("Parse with base URL %q: error = %v; want an error that is not an InputError", base, err)
@@ -516,7 +517,7 @@ func TestParseFileName(t *testing.T) {
 			t.Parallel()
 			opt := options(t)
 			opt.FileName = tt.fileName
-			r, err := ingest.Parse([]byte("---\n"+tt.fm+"\n---\n"), opt)
+			r, err := ingest.Parse(context.Background(), []byte("---\n"+tt.fm+"\n---\n"), opt)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -594,7 +595,7 @@ func TestParseConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			r, err := ingest.Parse(doc, opt)
+			r, err := ingest.Parse(context.Background(), doc, opt)
 			if err != nil {
 				t.Error(err)
 				return
@@ -683,7 +684,7 @@ func TestWarnings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := ingest.Parse([]byte("---\n"+tt.fm+"\n---\nbody\n"), options(t))
+			r, err := ingest.Parse(context.Background(), []byte("---\n"+tt.fm+"\n---\nbody\n"), options(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -702,7 +703,7 @@ func TestWarnings(t *testing.T) {
 func TestCurlHint(t *testing.T) {
 	t.Parallel()
 	doc := strings.ReplaceAll(string(seed(t)), "\n", "")
-	_, err := ingest.Parse([]byte(doc), options(t))
+	_, err := ingest.Parse(context.Background(), []byte(doc), options(t))
 	var ie *feed.InputError
 	if !errors.As(err, &ie) || ie.Field != "document" || !strings.Contains(ie.Msg, "--data-binary") {
 		t.Errorf("Parse of a one-line document: error %v, want a document error naming --data-binary", err)
