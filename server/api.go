@@ -133,7 +133,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 	}
 	doc, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, &bodyError{err})
 		return
 	}
 	// Concurrent posts share a commit if the store knows they are coming.

@@ -21,6 +21,15 @@ type statusError struct {
 
 func (e *statusError) Error() string { return e.msg }
 
+// bodyError is a request body that could not be read in full: a malformed
+// chunked encoding, an upload cut short, a client too slow to send it. It
+// is the client's doing, so it is a 400 and logged as such, not as a
+// failure of the server.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "read body: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
 // errorStatus maps an error to an HTTP status and the message the client
 // sees. It is the only place where errors become statuses; a 500 never
 // tells the client more than "internal error".
@@ -28,6 +37,7 @@ func errorStatus(err error) (int, string) {
 	var se *statusError
 	var ie *feed.InputError
 	var mbe *http.MaxBytesError
+	var be *bodyError
 	switch {
 	case errors.As(err, &se):
 		return se.code, se.msg
@@ -35,6 +45,8 @@ func errorStatus(err error) (int, string) {
 		return http.StatusBadRequest, ie.Error()
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, "document: larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
+	case errors.As(err, &be):
+		return http.StatusBadRequest, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"
 	case errors.Is(err, feed.ErrNotFound):
 		return http.StatusNotFound, "not found"
 	}
@@ -44,11 +56,17 @@ func errorStatus(err error) (int, string) {
 // fail answers err with its status (errorStatus), as an HTML page where a
 // person browses (isPage) and as JSON {"error": ...} elsewhere. A
 // server-side failure is logged with its detail, which the client never
-// sees.
+// sees; a body the client did not send in full is logged as its doing.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := errorStatus(err)
-	if code >= 500 {
+	var be *bodyError
+	switch {
+	case code >= 500:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case errors.As(err, &be):
+		// Worth a line, since it may be a client's bug or a hostile one,
+		// but no alarm: nothing is wrong with the server.
+		s.log.Info("request body unreadable", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr, "err", err)
 	}
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sokbo"`)

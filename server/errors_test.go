@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"testing"
 
@@ -22,6 +23,10 @@ func TestErrorStatus(t *testing.T) {
 		{"input error", fmt.Errorf("parse: %w", &feed.InputError{Field: "title", Msg: "missing"}), 400, (&feed.InputError{Field: "title", Msg: "missing"}).Error()},
 		{"body too large", fmt.Errorf("read: %w", &http.MaxBytesError{Limit: 1024}), 413, "document: larger than the limit of 1024 bytes"},
 		{"not found", fmt.Errorf("get x: %w", feed.ErrNotFound), 404, "not found"},
+		// A body the client did not send in full is its fault.
+		{"body cut short", &bodyError{io.ErrUnexpectedEOF}, 400, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"},
+		{"body malformed", fmt.Errorf("post: %w", &bodyError{errors.New("invalid byte in chunk length")}), 400, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"},
+		{"body too large while read", &bodyError{&http.MaxBytesError{Limit: 1024}}, 413, "document: larger than the limit of 1024 bytes"},
 		// Anything else is the server's fault, and its detail stays in the log.
 		{"other", errors.New("write items: disk full"), 500, "internal error"},
 	} {
