@@ -1,8 +1,11 @@
 package server
 
 import (
+	"container/list"
+	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,16 +15,24 @@ import (
 // never served again. The generation is read before the store is, so a
 // render racing a write can only be marked stale, never hide the write:
 // a request that starts after a write returned sees it.
+//
+// Renders and compressions take a slot of limit; a response already
+// rendered (and compressed, for its coding) is served without one.
 type cache struct {
 	mu      sync.Mutex
 	gen     map[string]uint64    // scope → generation
 	changed map[string]time.Time // scope → time of its last change
 	entries map[cacheKey]*entry
-	max     int   // entries
-	bytes   int64 // held by the entries' bodies, estimated
-	budget  int64 // most bytes to hold
-	started time.Time
-	now     func() time.Time
+	// cold holds the entries asked for once, hot those asked for again,
+	// each most recently used first: eviction empties cold first, so a
+	// stream of one-off variants cannot push out the feeds readers poll.
+	cold, hot *list.List
+	max       int   // entries
+	bytes     int64 // held by the entries' bodies, estimated
+	budget    int64 // most bytes to hold
+	limit     renderLimit
+	started   time.Time
+	now       func() time.Time
 }
 
 type cacheKey struct {
@@ -31,69 +42,147 @@ type cacheKey struct {
 }
 
 type entry struct {
+	key  cacheKey
 	gen  uint64
 	done chan struct{}
 	r    *rendered
 	err  error
 	size int64 // bytes counted in cache.bytes; 0 until rendered
+	elem *list.Element
+	hot  bool
+	// compressed tells, per coding, whether precompress has run.
+	gzip, br atomic.Bool
 }
+
+// renderFunc renders an entry; it receives the time the scope last
+// changed (or the start of the process), for Last-Modified.
+type renderFunc func(changed time.Time) (*rendered, error)
 
 func newCache(max int, budget int64, now func() time.Time) *cache {
 	return &cache{
 		gen:     map[string]uint64{},
 		changed: map[string]time.Time{},
 		entries: map[cacheKey]*entry{},
+		cold:    list.New(),
+		hot:     list.New(),
 		max:     max,
 		budget:  budget,
+		limit:   newRenderLimit(renderSlots()),
 		started: now(),
 		now:     now,
 	}
+}
+
+// insert adds e under its key, hot or cold; c.mu is held.
+func (c *cache) insert(e *entry, hot bool) {
+	e.hot = hot
+	if hot {
+		e.elem = c.hot.PushFront(e)
+	} else {
+		e.elem = c.cold.PushFront(e)
+	}
+	c.entries[e.key] = e
+}
+
+// touch marks e used now, making it hot; c.mu is held.
+func (c *cache) touch(e *entry) {
+	if e.hot {
+		c.hot.MoveToFront(e.elem)
+		return
+	}
+	c.cold.Remove(e.elem)
+	e.hot = true
+	e.elem = c.hot.PushFront(e)
 }
 
 // remove drops the entry of k; c.mu is held.
 func (c *cache) remove(k cacheKey) {
 	if e, ok := c.entries[k]; ok {
 		c.bytes -= e.size
+		if e.hot {
+			c.hot.Remove(e.elem)
+		} else {
+			c.cold.Remove(e.elem)
+		}
 		delete(c.entries, k)
 	}
 }
 
-// shrink evicts entries, in map order (random), until the cache holds at
-// most max entries and budget bytes, sparing keep; c.mu is held. Whatever
-// limits, pages and categories clients ask for, memory stays bounded.
+// shrink evicts the least recently used entries, cold ones first, until
+// the cache holds at most max entries and budget bytes, sparing keep; c.mu
+// is held. Whatever limits, pages and categories clients ask for, memory
+// stays bounded.
 func (c *cache) shrink(keep cacheKey) {
-	for key := range c.entries {
-		if len(c.entries) <= c.max && c.bytes <= c.budget {
-			return
-		}
-		if key != keep {
-			c.remove(key)
+	for _, l := range []*list.List{c.cold, c.hot} {
+		for el := l.Back(); el != nil; {
+			if len(c.entries) <= c.max && c.bytes <= c.budget {
+				return
+			}
+			e := el.Value.(*entry)
+			el = el.Prev()
+			if e.key != keep {
+				c.remove(e.key)
+			}
 		}
 	}
 }
 
 // get returns the entry for k, rendering it once however many requests
-// ask at the same time. render receives the time the scope last changed
-// (or the start of the process), for Last-Modified.
-func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error)) (*rendered, error) {
+// ask at the same time.
+func (c *cache) get(k cacheKey, render renderFunc) (*rendered, error) {
+	return c.fetch(context.Background(), k, "", render)
+}
+
+// fetch is get with the response's coding made too, so that serving it
+// costs no compression. A render or compression waits for a slot of
+// c.limit, or for ctx to be done (whose error it then returns); an entry
+// already made waits for nothing.
+func (c *cache) fetch(ctx context.Context, k cacheKey, coding string, render renderFunc) (*rendered, error) {
+	held := false // a slot of c.limit
+	defer func() {
+		if held {
+			c.limit.release()
+		}
+	}()
 	c.mu.Lock()
-	g := c.gen[k.scope]
-	if e, ok := c.entries[k]; ok && e.gen == g {
+	for {
+		g := c.gen[k.scope]
+		if e, ok := c.entries[k]; ok && e.gen == g {
+			c.touch(e)
+			c.mu.Unlock()
+			if held { // another request rendered k while this one waited
+				c.limit.release()
+				held = false
+			}
+			return c.ready(ctx, e, coding)
+		}
+		if held {
+			break
+		}
 		c.mu.Unlock()
-		<-e.done
-		return e.r, e.err
+		if err := c.limit.acquire(ctx); err != nil {
+			return nil, err
+		}
+		held = true
+		c.mu.Lock()
 	}
+	g := c.gen[k.scope]
 	changed, ok := c.changed[k.scope]
 	if !ok {
 		changed = c.started
 	}
-	e := &entry{gen: g, done: make(chan struct{})}
+	e := &entry{key: k, gen: g, done: make(chan struct{})}
+	// A stale entry's key was in demand: its successor starts hot.
+	old, wasHot := c.entries[k]
 	c.remove(k)
-	c.entries[k] = e
+	c.insert(e, wasHot && old.hot)
 	c.shrink(k)
 	c.mu.Unlock()
 
 	c.fill(e, k, render, changed)
+	if e.err == nil {
+		c.compress(e, coding)
+	}
 	c.mu.Lock()
 	if c.entries[k] == e {
 		if e.err != nil {
@@ -109,9 +198,51 @@ func (c *cache) get(k cacheKey, render func(changed time.Time) (*rendered, error
 	return e.r, e.err
 }
 
+// ready waits for e to be rendered, then makes its variant in coding
+// (taking a slot) unless it is made already.
+func (c *cache) ready(ctx context.Context, e *entry, coding string) (*rendered, error) {
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if e.err != nil || c.compressed(e, coding) {
+		return e.r, e.err
+	}
+	if err := c.limit.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer c.limit.release()
+	c.compress(e, coding)
+	return e.r, nil
+}
+
+// compressed reports whether e's variant in coding is made (identity
+// always is).
+func (c *cache) compressed(e *entry, coding string) bool {
+	switch coding {
+	case codingGzip:
+		return e.gzip.Load()
+	case codingBrotli:
+		return e.br.Load()
+	}
+	return true
+}
+
+// compress makes e's variant in coding; the caller holds a slot.
+func (c *cache) compress(e *entry, coding string) {
+	precompress(e.r, coding)
+	switch coding {
+	case codingGzip:
+		e.gzip.Store(true)
+	case codingBrotli:
+		e.br.Store(true)
+	}
+}
+
 // fill renders the entry e of k and lets its waiters read it; a render
 // that panics leaves an error, so that they do not wait forever.
-func (c *cache) fill(e *entry, k cacheKey, render func(changed time.Time) (*rendered, error), changed time.Time) {
+func (c *cache) fill(e *entry, k cacheKey, render renderFunc, changed time.Time) {
 	defer close(e.done)
 	defer func() {
 		if p := recover(); p != nil {

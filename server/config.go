@@ -21,6 +21,12 @@ type Config struct {
 	// most that ?limit= may ask for.
 	FeedLimit    int
 	MaxFeedLimit int
+	// MaxItemContent is the largest article body, in bytes, an item
+	// carries in full; a longer one carries its summary and a link.
+	// MaxFeedContent bounds the full bodies of one feed together. Both
+	// keep a feed's render and size bounded whatever was posted.
+	MaxItemContent int
+	MaxFeedContent int
 	// SummaryHighlights is how many highlighted sentences a summary
 	// shows; zero shows none.
 	SummaryHighlights int
@@ -59,6 +65,8 @@ func DefaultConfig() Config {
 		Lang:                 "ko",
 		FeedLimit:            50,
 		MaxFeedLimit:         500,
+		MaxItemContent:       64 << 10,
+		MaxFeedContent:       2 << 20,
 		SummaryHighlights:    5,
 		MaxBody:              1 << 20,
 		MaxAge:               time.Minute,
@@ -81,6 +89,8 @@ func (cfg Config) withDefaults() Config {
 	orDefault(&cfg.Lang, d.Lang)
 	orDefault(&cfg.FeedLimit, d.FeedLimit)
 	orDefault(&cfg.MaxFeedLimit, d.MaxFeedLimit)
+	orDefault(&cfg.MaxItemContent, d.MaxItemContent)
+	orDefault(&cfg.MaxFeedContent, d.MaxFeedContent)
 	orDefault(&cfg.MaxBody, d.MaxBody)
 	orDefault(&cfg.MaxAge, d.MaxAge)
 	orDefault(&cfg.ArchiveSize, d.ArchiveSize)

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -30,6 +31,10 @@ func (s *Server) channel(category string, f feed.Format) *feed.Channel {
 		TTL:        int((s.cfg.MaxAge + time.Minute - 1) / time.Minute),
 		Highlights: s.cfg.SummaryHighlights,
 		Generator:  "sokbo " + s.cfg.Version,
+		// An item's content, and a feed's, are bounded so that any feed
+		// is a bounded render and fits the cache.
+		MaxItemContent: s.cfg.MaxItemContent,
+		MaxFeedContent: s.cfg.MaxFeedContent,
 	}
 	if category != "" {
 		c.Title = s.cfg.Title + " — " + category
@@ -95,31 +100,58 @@ type feedPage struct {
 
 // serveFeed serves GET /feed.{rss,atom,json} and a category's
 // /category/{name}/feed.{rss,atom,json}: page ?page= of ?limit= items,
-// from the cache.
+// from the cache. The key is the page as parseFeedPage normalised it and
+// the category's key, so that neither other query parameters nor another
+// spelling of the category make a render of their own. A page of the site
+// feed past its last redirects to the archives.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format, category string) {
 	p, err := s.parseFeedPage(r, f, category)
-	if err != nil {
+	if err == nil {
+		key := cacheKey{scope: scope(category), name: f.Ext(), limit: p.limit, page: p.page}
+		if category != "" {
+			key.name += " " + feed.CategoryKey(category)
+		}
+		var rd *rendered
+		rd, err = s.cache.fetch(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), func(changed time.Time) (*rendered, error) {
+			// The render outlives this request when others wait for it.
+			return s.renderFeedPage(context.WithoutCancel(r.Context()), p, changed)
+		})
+		if err == nil {
+			rd.serve(w, r)
+			return
+		}
+	}
+	switch {
+	case r.Context().Err() != nil:
+		// The client went away while waiting for a render: no one reads
+		// an answer.
+	case errors.Is(err, errPastLastPage):
+		s.redirectToArchive(w, r, f)
+	default:
 		s.fail(w, r, err)
-		return
 	}
-	// The name as requested is part of the key: the feed's self link
-	// repeats the URL it was fetched by.
-	key := cacheKey{scope: scope(category), name: f.Ext(), limit: p.limit, page: p.page}
-	if category != "" {
-		key.name += " " + category
-	}
-	rd, err := s.cache.get(key, func(changed time.Time) (*rendered, error) {
-		// The render outlives this request when others wait for it.
-		return s.renderFeedPage(context.WithoutCancel(r.Context()), p, changed)
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rd.serve(w, r)
 }
 
-// parseFeedPage reads ?limit= and ?page=.
+// errPastLastPage is a page of the site feed after its last one, or too
+// deep to walk, whose articles the archives hold.
+var errPastLastPage = errors.New("page: past the feed's last page")
+
+// redirectToArchive answers a page past the site feed's last with a
+// redirect to the open archive page, the one the feed links as
+// prev-archive: from it, prev-archive links lead back through every
+// article. The redirect is temporary, since the open page moves on as
+// articles arrive.
+func (s *Server) redirectToArchive(w http.ResponseWriter, r *http.Request, f feed.Format) {
+	last, err := s.read.LastSeq(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, s.archiveURL(last/uint64(s.cfg.ArchiveSize)+1, f), http.StatusFound)
+}
+
+// parseFeedPage reads ?limit= and ?page=; a limit is rounded up to a
+// served one (servedLimit).
 func (s *Server) parseFeedPage(r *http.Request, f feed.Format, category string) (feedPage, error) {
 	var query url.Values // nil, which reads as empty, unless there is a query
 	if r.URL.RawQuery != "" {
@@ -129,6 +161,7 @@ func (s *Server) parseFeedPage(r *http.Request, f feed.Format, category string) 
 	if err != nil {
 		return feedPage{}, err
 	}
+	n = servedLimit(n, s.cfg.FeedLimit, s.cfg.MaxFeedLimit)
 	page, err := positiveParam(query, "page", 1, maxPage)
 	if err != nil {
 		return feedPage{}, err
@@ -136,7 +169,10 @@ func (s *Server) parseFeedPage(r *http.Request, f feed.Format, category string) 
 	if (page-1)*n > maxOffset {
 		// A page's offset is walked in the index: bound it, so that no
 		// request costs a walk of the whole archive.
-		return feedPage{}, &statusError{http.StatusBadRequest, fmt.Sprintf("page: deeper than %d articles; older ones are in the archives (/archive/N/feed.%s)", maxOffset, f.Ext())}
+		if category == "" {
+			return feedPage{}, errPastLastPage
+		}
+		return feedPage{}, &statusError{http.StatusBadRequest, fmt.Sprintf("page: deeper than %d articles; older ones are in the site's archives (/archive/N/feed.%s)", maxOffset, f.Ext())}
 	}
 	return feedPage{format: f, category: category, limit: n, page: page}, nil
 }
@@ -156,6 +192,9 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 			return nil, err
 		}
 	}
+	if len(items) == 0 && p.page > 1 && p.category == "" {
+		return nil, errPastLastPage
+	}
 	if len(items) == 0 && (p.page > 1 || p.category != "" && len(deleted) == 0) {
 		// A category exists while it has articles or recent deletions;
 		// an empty Atom feed is valid, but some readers reject one
@@ -168,7 +207,9 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 	}
 	c := s.channel(name, p.format)
 	c.Deleted = deleted
-	base := s.feedURL(p.category, p.format)
+	// Links name the category as filed, not as this request spelled it:
+	// every spelling shares one cache entry.
+	base := s.feedURL(name, p.format)
 	if p.category != "" {
 		// However a later article spells the category, its feed's id
 		// stays the same.
@@ -226,7 +267,8 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	size := uint64(s.cfg.ArchiveSize)
-	rd, err := s.cache.get(cacheKey{name: "archive " + f.Ext() + " " + strconv.FormatUint(n, 10)}, func(changed time.Time) (*rendered, error) {
+	key := cacheKey{name: "archive " + f.Ext() + " " + strconv.FormatUint(n, 10)}
+	rd, err := s.cache.fetch(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), func(changed time.Time) (*rendered, error) {
 		ctx := context.WithoutCancel(r.Context())
 		last, err := s.read.LastSeq(ctx)
 		if err != nil {
@@ -255,7 +297,9 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 		return s.renderFeed(f, c, items, cc, changed)
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		if r.Context().Err() == nil { // else the client went away
+			s.fail(w, r, err)
+		}
 		return
 	}
 	rd.serve(w, r)
