@@ -1,5 +1,10 @@
 package feed
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Outcome is what a write did to the stored articles.
 type Outcome int
 
@@ -68,4 +73,43 @@ func (c Change) Categories() []string {
 		names = append(names, c.Revived.Categories...)
 	}
 	return UniqueCategories(names)
+}
+
+// Precondition decides, inside a write's transaction, whether the write
+// may replace stored, the article stored under its id; an error refuses
+// the write, which then changes nothing. It is not asked when no article
+// is stored under the id (a deleted one's id included).
+type Precondition func(stored *Article) error
+
+// ConflictError refuses a write whose id was made from its title (no id
+// was given) when another article, with another title, is stored under
+// that id: two stories whose titles make the same id must not replace
+// each other.
+type ConflictError struct {
+	ID string
+	// Existing is the article stored under ID.
+	Existing *Article
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("id %q, made from the title, is the id of another article, %q", e.ID, e.Existing.Title)
+}
+
+// KeepsTitle is the precondition of writing a when its id was made from
+// its title: it may update only an article with the same title (see
+// SameTitle), and is refused with a *ConflictError otherwise.
+func KeepsTitle(a *Article) Precondition {
+	return func(stored *Article) error {
+		if SameTitle(a.Title, stored.Title) {
+			return nil
+		}
+		return &ConflictError{ID: a.ID, Existing: stored}
+	}
+}
+
+// SameTitle reports whether two titles name the same story: equal but for
+// case and spacing, which an edit corrects without making a new story.
+// Any other difference (words, punctuation) makes another title.
+func SameTitle(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }

@@ -151,7 +151,13 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.write.PutExpected(r.Context(), parsed.Article, withdraw)
+	var pre []feed.Precondition
+	if parsed.DerivedID {
+		// An id made from a title must not let one story replace another
+		// whose title makes the same id.
+		pre = append(pre, feed.KeepsTitle(parsed.Article))
+	}
+	c, err := s.write.PutExpected(r.Context(), parsed.Article, withdraw, pre...)
 	if err != nil {
 		s.fail(w, r, err)
 		return

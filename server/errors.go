@@ -38,9 +38,13 @@ func errorStatus(err error) (int, string) {
 	var ie *feed.InputError
 	var mbe *http.MaxBytesError
 	var be *bodyError
+	var ce *feed.ConflictError
 	switch {
 	case errors.As(err, &se):
 		return se.code, se.msg
+	case errors.As(err, &ce):
+		return http.StatusConflict, "id: " + strconv.Quote(ce.ID) + ", made from the title, is already the id of another article, titled " +
+			strconv.Quote(ce.Existing.Title) + "; to post this one beside it, give it an id of its own with an id: line in its front matter (to update that article, post it with its title)"
 	case errors.As(err, &ie):
 		return http.StatusBadRequest, ie.Error()
 	case errors.As(err, &mbe):

@@ -23,6 +23,8 @@ func TestErrorStatus(t *testing.T) {
 		{"input error", fmt.Errorf("parse: %w", &feed.InputError{Field: "title", Msg: "missing"}), 400, (&feed.InputError{Field: "title", Msg: "missing"}).Error()},
 		{"body too large", fmt.Errorf("read: %w", &http.MaxBytesError{Limit: 1024}), 413, "document: larger than the limit of 1024 bytes"},
 		{"not found", fmt.Errorf("get x: %w", feed.ErrNotFound), 404, "not found"},
+		{"derived id taken", fmt.Errorf("put: %w", &feed.ConflictError{ID: "weather-update", Existing: &feed.Article{Title: "Weather update!"}}), 409,
+			`id: "weather-update", made from the title, is already the id of another article, titled "Weather update!"; to post this one beside it, give it an id of its own with an id: line in its front matter (to update that article, post it with its title)`},
 		// A body the client did not send in full is its fault.
 		{"body cut short", &bodyError{io.ErrUnexpectedEOF}, 400, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"},
 		{"body malformed", fmt.Errorf("post: %w", &bodyError{errors.New("invalid byte in chunk length")}), 400, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"},

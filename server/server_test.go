@@ -700,12 +700,12 @@ func (s *announcingStore) ExpectWrite() func() {
 	}
 }
 
-func (s *announcingStore) PutExpected(ctx context.Context, a *feed.Article, withdraw func()) (feed.Change, error) {
+func (s *announcingStore) PutExpected(ctx context.Context, a *feed.Article, withdraw func(), pre ...feed.Precondition) (feed.Change, error) {
 	s.puts.Add(1)
 	if s.announced.Load() != s.withdrawn.Load()+1 {
 		s.putsWhileExpected.Add(1) // another announcement stands, or none
 	}
-	c, err := s.Store.PutExpected(ctx, a, withdraw)
+	c, err := s.Store.PutExpected(ctx, a, withdraw, pre...)
 	if s.announced.Load() != s.withdrawn.Load() {
 		s.putsWhileExpected.Add(1) // PutExpected left its announcement standing
 	}

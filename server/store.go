@@ -34,8 +34,10 @@ type Writer interface {
 	// withdraws the announcement (when giving up).
 	ExpectWrite() (withdraw func())
 	// PutExpected stores an announced article, withdrawing its
-	// announcement once the write is on its way to the commit.
-	PutExpected(ctx context.Context, a *feed.Article, withdraw func()) (feed.Change, error)
+	// announcement once the write is on its way to the commit. Each
+	// precondition is asked in the write's transaction about the article
+	// it would replace; a refusal is its error, and nothing is written.
+	PutExpected(ctx context.Context, a *feed.Article, withdraw func(), pre ...feed.Precondition) (feed.Change, error)
 	Delete(ctx context.Context, id string) (feed.Change, error)
 }
 

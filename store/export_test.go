@@ -37,25 +37,17 @@ func Seq(db *DB, id string) (uint64, error) {
 // HandOver prepares a Put of a as Put does and hands it to the writer,
 // returning once the writer has taken it: from then on the write is in
 // the writer's current group. Its result arrives on the channel. (Put
-// itself gives no sign between taken and committed.) The store must be
-// open.
-func HandOver(db *DB, a *feed.Article) (<-chan error, error) {
+// itself gives no sign between taken and committed.) A refusal by one of
+// pre is the result too. The store must be open.
+func HandOver(db *DB, a *feed.Article, pre ...feed.Precondition) (<-chan error, error) {
 	if err := checkPut(a); err != nil {
 		return nil, err
 	}
-	sum, err := contentSum(a)
+	p, err := db.preparePut(a, pre)
 	if err != nil {
 		return nil, err
 	}
-	fresh := record{Sum: sum, Article: db.created(a)}
-	compressed, err := compressRecord(&fresh)
-	if err != nil {
-		return nil, err
-	}
-	o := &op{
-		apply: func(tx *bolt.Tx) (feed.Change, error) { return db.applyPut(tx, a, &fresh, compressed) },
-		done:  make(chan result, 1),
-	}
+	o := &op{apply: p.apply, done: make(chan result, 1)}
 	db.mu.RLock()
 	defer db.mu.RUnlock()
 	if db.closed {
@@ -64,6 +56,12 @@ func HandOver(db *DB, a *feed.Article) (<-chan error, error) {
 	db.group.submitting.Add(1) // as Put counts it
 	db.group.ops <- o          // unbuffered: returns when the writer has received it
 	errc := make(chan error, 1)
-	go func() { errc <- (<-o.done).err }()
+	go func() {
+		r := <-o.done
+		if r.err == nil {
+			r.err = p.refused
+		}
+		errc <- r.err
+	}()
 	return errc, nil
 }

@@ -23,15 +23,20 @@ import (
 // of the id, returned as Change.Revived. Updated keeps the stored GUID and
 // arrival number, keeps the stored Published when a.Published is zero, and
 // sets a zero Updated to the clock. Updated is never before Published.
-func (db *DB) Put(ctx context.Context, a *feed.Article) (feed.Change, error) {
-	return db.PutExpected(ctx, a, nil)
+//
+// Each precondition in pre is asked, in the write's transaction, about the
+// article stored under a.ID before it is replaced; the first error it
+// returns refuses the write, which then changes nothing and returns that
+// error wrapped.
+func (db *DB) Put(ctx context.Context, a *feed.Article, pre ...feed.Precondition) (feed.Change, error) {
+	return db.PutExpected(ctx, a, nil, pre...)
 }
 
 // PutExpected is Put for a write announced with ExpectWrite: it withdraws
 // the announcement once the write counts as being submitted, so that the
 // commit the writer holds for it goes on waiting for it. withdraw is also
 // called when PutExpected fails early; it may be nil.
-func (db *DB) PutExpected(ctx context.Context, a *feed.Article, withdraw func()) (feed.Change, error) {
+func (db *DB) PutExpected(ctx context.Context, a *feed.Article, withdraw func(), pre ...feed.Precondition) (feed.Change, error) {
 	if withdraw != nil {
 		defer withdraw() // the early returns; a second call does nothing
 	}
@@ -46,7 +51,7 @@ func (db *DB) PutExpected(ctx context.Context, a *feed.Article, withdraw func())
 	if withdraw != nil {
 		withdraw()
 	}
-	c, err := db.put(a)
+	c, err := db.put(a, pre)
 	if err != nil {
 		return feed.Change{}, fmt.Errorf("put article %q: %w", a.ID, err)
 	}
@@ -55,24 +60,68 @@ func (db *DB) PutExpected(ctx context.Context, a *feed.Article, withdraw func())
 
 // put encodes a and submits it; it counts a out of group.submitting
 // itself if it fails before submitting.
-func (db *DB) put(a *feed.Article) (feed.Change, error) {
-	// The poster, not the writer, encodes the new record: every post waits
-	// for the writer's commits, so its time is the scarcest.
-	sum, err := contentSum(a)
-	var compressed []byte
-	fresh := record{Sum: sum, Article: db.created(a)}
-	if err == nil {
-		compressed, err = compressRecord(&fresh)
-	}
+func (db *DB) put(a *feed.Article, pre []feed.Precondition) (feed.Change, error) {
+	p, err := db.preparePut(a, pre)
 	if err != nil {
 		db.group.submitting.Add(-1)
 		db.group.wake()
-		return feed.Change{}, fmt.Errorf("encode: %w", err)
+		return feed.Change{}, err
 	}
-	return db.submit(func(tx *bolt.Tx) (feed.Change, error) {
-		return db.applyPut(tx, a, &fresh, compressed)
-	})
+	c, err := db.submit(p.apply)
+	if err == nil && p.refused != nil {
+		return feed.Change{}, p.refused
+	}
+	return c, err
 }
+
+// putOp is a Put ready for the writer: the article, its new record
+// encoded, its preconditions, and after the write, their refusal if any.
+type putOp struct {
+	db         *DB
+	a          *feed.Article
+	fresh      record
+	compressed []byte
+	pre        []feed.Precondition
+	refused    error
+}
+
+// preparePut encodes the record of a. The poster, not the writer, does
+// it: every post waits for the writer's commits, so its time is the
+// scarcest.
+func (db *DB) preparePut(a *feed.Article, pre []feed.Precondition) (*putOp, error) {
+	p := &putOp{db: db, a: a, pre: pre}
+	sum, err := contentSum(a)
+	p.fresh = record{Sum: sum, Article: db.created(a)}
+	if err == nil {
+		p.compressed, err = compressRecord(&p.fresh)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return p, nil
+}
+
+// apply writes p in the writer's transaction tx; it may run twice (see
+// commit). A write its precondition refuses has written nothing, so it
+// answers the writer as Unchanged: an error would roll back and retry the
+// writes grouped with it, one commit each, and a refusal is the poster's
+// answer, not a failure. The poster reads the refusal from p (put).
+func (p *putOp) apply(tx *bolt.Tx) (feed.Change, error) {
+	p.refused = nil
+	c, err := p.db.applyPut(tx, p.a, &p.fresh, p.compressed, p.pre)
+	var r *refusal
+	if errors.As(err, &r) {
+		p.refused = r.err
+		return feed.Change{Outcome: feed.Unchanged}, nil
+	}
+	return c, err
+}
+
+// refusal is a precondition's error, returned by applyPut before it has
+// written anything.
+type refusal struct{ err error }
+
+func (r *refusal) Error() string { return r.err.Error() }
 
 func checkPut(a *feed.Article) error {
 	switch {
@@ -106,8 +155,9 @@ func (db *DB) Delete(ctx context.Context, id string) (feed.Change, error) {
 }
 
 // applyPut writes a inside tx: fresh (compressed) when it is new, else as
-// an update of the stored version. It may run twice (see commit).
-func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh *record, compressed []byte) (feed.Change, error) {
+// an update of the stored version, if each precondition in pre allows it
+// (else a *refusal, with nothing written). It may run twice (see commit).
+func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh *record, compressed []byte, pre []feed.Precondition) (feed.Change, error) {
 	items := tx.Bucket(bucketItems)
 	id := []byte(a.ID)
 	v := items.Get(id)
@@ -133,6 +183,11 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh *record, compressed [
 	var old record
 	if _, err := decodeRecord(v, &old); err != nil {
 		return feed.Change{}, fmt.Errorf("decode stored article: %w", err)
+	}
+	for _, p := range pre {
+		if err := p(&old.Article); err != nil {
+			return feed.Change{}, &refusal{err}
+		}
 	}
 	if old.Sum != "" && old.Sum == fresh.Sum {
 		return feed.Change{Outcome: feed.Unchanged, Article: &old.Article, Prev: &old.Article}, nil

@@ -567,3 +567,122 @@ func BenchmarkPut(b *testing.B) {
 		}
 	})
 }
+
+// TestPutPrecondition: a write whose id was made from its title
+// (feed.KeepsTitle) updates the article of the same title but is refused,
+// changing nothing, when another title is stored under the id; a deleted
+// article's id is free again; a write without precondition replaces.
+func TestPutPrecondition(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openAt(t, dbPath(t), store.Options{})
+	titled := func(title, body string) *feed.Article {
+		a := article("weather-update", t0)
+		a.Title, a.ContentHTML = title, "<p>"+body+"</p>"
+		return a
+	}
+	steps := []struct {
+		name      string
+		write     func() (feed.Change, error)
+		want      feed.Outcome // 0: refused
+		wantTitle string       // stored after the step
+	}{
+		{"create", func() (feed.Change, error) {
+			a := titled("Weather update!", "one")
+			return db.Put(ctx, a, feed.KeepsTitle(a))
+		}, feed.Created, "Weather update!"},
+		{"another title, same id", func() (feed.Change, error) {
+			a := titled("weather: UPDATE", "two")
+			return db.Put(ctx, a, feed.KeepsTitle(a))
+		}, 0, "Weather update!"},
+		{"same title, other case and spacing", func() (feed.Change, error) {
+			a := titled("  weather  UPDATE! ", "three")
+			return db.Put(ctx, a, feed.KeepsTitle(a))
+		}, feed.Updated, "  weather  UPDATE! "},
+		{"same title again, unchanged", func() (feed.Change, error) {
+			a := titled("  weather  UPDATE! ", "three")
+			return db.Put(ctx, a, feed.KeepsTitle(a))
+		}, feed.Unchanged, "  weather  UPDATE! "},
+		{"deleted", func() (feed.Change, error) { return db.Delete(ctx, "weather-update") }, feed.Deleted, ""},
+		{"another title after the deletion", func() (feed.Change, error) {
+			a := titled("weather: UPDATE", "four")
+			return db.Put(ctx, a, feed.KeepsTitle(a))
+		}, feed.Created, "weather: UPDATE"},
+		{"no precondition: an explicit id replaces", func() (feed.Change, error) {
+			return db.Put(ctx, titled("Something else", "five"))
+		}, feed.Updated, "Something else"},
+	}
+	for _, st := range steps {
+		c, err := st.write()
+		var ce *feed.ConflictError
+		switch {
+		case st.want == 0 && !errors.As(err, &ce):
+			t.Fatalf("%s: %v, %v; want a *feed.ConflictError", st.name, c.Outcome, err)
+		case st.want == 0 && (ce.ID != "weather-update" || ce.Existing.Title != "Weather update!"):
+			t.Errorf("%s: conflict with %q titled %q", st.name, ce.ID, ce.Existing.Title)
+		case st.want != 0 && (err != nil || c.Outcome != st.want):
+			t.Fatalf("%s: %v, %v; want %v", st.name, c.Outcome, err, st.want)
+		}
+		got, err := db.Get(ctx, "weather-update")
+		switch {
+		case st.wantTitle == "" && !errors.Is(err, feed.ErrNotFound):
+			t.Errorf("%s: Get: %v, want not found", st.name, err)
+		case st.wantTitle != "" && (err != nil || got.Title != st.wantTitle):
+			t.Errorf("%s: stored %v (%v), want the title %q", st.name, got, err, st.wantTitle)
+		}
+	}
+	mustCheck(t, db)
+}
+
+// TestPreconditionInGroup: a refused write fails alone in its group: the
+// others commit in the same transaction, and the group is not rolled back
+// and retried one write at a time (the precondition is asked once).
+func TestPreconditionInGroup(t *testing.T) {
+	t.Parallel()
+	db := openAt(t, dbPath(t), store.Options{Linger: time.Hour})
+	first := article("weather-update", t0)
+	first.Title = "Weather update!"
+	putNow(t, db, first)
+
+	second := article("weather-update", t0)
+	second.Title = "weather: UPDATE"
+	var asked atomic.Int32
+	keeps := feed.KeepsTitle(second)
+	counted := func(stored *feed.Article) error { asked.Add(1); return keeps(stored) }
+
+	before := counts(db)
+	withdraw := db.ExpectWrite()
+	var results []<-chan error
+	for _, a := range []*feed.Article{article("a", t0), second, article("b", t0)} {
+		var pre []feed.Precondition
+		if a == second {
+			pre = append(pre, counted)
+		}
+		errc, err := store.HandOver(db, a, pre...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, errc)
+	}
+	withdraw()
+	for i, errc := range results {
+		err := wait(t, errc)
+		var ce *feed.ConflictError
+		if refused := errors.As(err, &ce); refused != (i == 1) || (!refused && err != nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	if g, w := groupsSince(db, before); g != 1 || w != 3 {
+		t.Errorf("%d groups of %d writes, want 1 of 3", g, w)
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("the precondition was asked %d times, want once: the group was retried", n)
+	}
+	if got := latestIDs(t, db, "", 0, 10); len(got) != 3 {
+		t.Errorf("stored %q, want a, b and weather-update", got)
+	}
+	if a, err := db.Get(context.Background(), "weather-update"); err != nil || a.Title != "Weather update!" {
+		t.Errorf("weather-update: %v (%v), want the first article", a, err)
+	}
+	mustCheck(t, db)
+}
