@@ -2,11 +2,9 @@ package server
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -214,38 +212,4 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	s.publish(newEvent(c))
 	s.log.Info("article deleted", "id", id, "token", who.name)
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// handleBackup serves GET /api/backup: a consistent snapshot of the database — a plain
-// bbolt file — while the service goes on accepting posts. The snapshot is
-// first copied to a temporary file at disk speed, so the read transaction
-// it needs is short whatever the client's speed: a stalled client must not
-// hold the database (bbolt cannot grow its file under a long reader).
-func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.admit(w, r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, err := os.CreateTemp(s.cfg.TempDir, ".sokbo-backup-*")
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("backup: %w", err))
-		return
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	n, err := s.admin.Backup(r.Context(), f, nil)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// Serving a large file takes longer than the server's write timeout;
-	// give it time at a modest 1 MB/s, and no more.
-	_ = http.NewResponseController(w).SetWriteDeadline(s.cfg.Now().Add(time.Minute + time.Duration(n/(1<<20))*time.Second))
-	now := s.cfg.Now().UTC()
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "sokbo-" + now.Format("20060102T150405Z") + ".db"}))
-	h.Set("Cache-Control", "no-store")
-	http.ServeContent(w, r, "", now, f)
-	s.log.Info("backup served", "bytes", n)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"sokbo/feed"
 	"sokbo/feed/ingest"
@@ -28,6 +29,10 @@ type Server struct {
 	ccFeed, ccArchive string
 	// styles remembers the sanitized inline styles across posts.
 	styles *ingest.StyleCache
+	// backups holds a token per backup being served (backup.go), and
+	// backupStall is how long one may wait on a client that stopped reading.
+	backups     chan struct{}
+	backupStall time.Duration
 }
 
 // New returns a server over st. Zero settings in cfg get their defaults
@@ -35,7 +40,7 @@ type Server struct {
 func New(cfg Config, st Store) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, read: st, write: st, admin: st, mux: http.NewServeMux(), log: cfg.Logger, cache: newCache(cfg.CacheEntries, cfg.CacheBytes, cfg.Now),
-		styles: new(ingest.StyleCache)}
+		styles: new(ingest.StyleCache), backups: make(chan struct{}, defaultBackupSlots), backupStall: defaultBackupStall}
 	s.ccFeed = fmt.Sprintf("public, max-age=%d", int(cfg.MaxAge.Seconds()))
 	if cfg.StaleWhileRevalidate > 0 {
 		s.ccFeed += fmt.Sprintf(", stale-while-revalidate=%d", int(cfg.StaleWhileRevalidate.Seconds()))

@@ -37,11 +37,12 @@ var client = &http.Client{
 }
 
 type env struct {
-	URL  string
-	Base *url.URL
-	DB   *store.DB
-	path string
-	t    testing.TB
+	URL    string
+	Base   *url.URL
+	DB     *store.DB
+	Server *server.Server
+	path   string
+	t      testing.TB
 }
 
 // start runs a real server on 127.0.0.1 over a bbolt file in a temp dir.
@@ -86,7 +87,8 @@ func startStore(t testing.TB, opt store.Options, edit func(*server.Config), wrap
 	if wrap != nil {
 		st = wrap(db)
 	}
-	h = server.New(cfg, st)
+	e.Server = server.New(cfg, st)
+	h = e.Server
 	return e
 }
 
