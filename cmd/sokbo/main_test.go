@@ -54,7 +54,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"version"}, true, []string{"sokbo "}, nil},
 		{[]string{"serve", "-h"}, true, []string{"usage: sokbo serve [-config FILE]", "-config FILE",
 			"SOKBO_ADDR", "127.0.0.1:8080", "SOKBO_DB", "./data/sokbo.db", "SOKBO_BASE_URL", "SOKBO_TOKEN", "data/token", "mode 0600",
-			"GOMEMLIMIT, GOGC", "128 MiB", "GOMAXPROCS", "config.example.yaml"}, nil},
+			"GOMEMLIMIT, GOGC", "128 MiB", "config.example.yaml"}, nil},
 		{[]string{"ingest", "-h"}, true, []string{"usage: sokbo ingest", "-server URL", "-token T", "-j N", "(default 4)", "$SOKBO_SERVER", "http://127.0.0.1:8080/", "data/token", "SOKBO_SERVER", "SOKBO_TOKEN"}, nil},
 		{[]string{"backup", "-h"}, true, []string{"usage: sokbo backup", "-server URL", "-token T", "mode 0600", "SOKBO_SERVER"}, nil},
 		{[]string{"check", "-h"}, true, []string{"usage: sokbo check FILE", "offline"}, nil},

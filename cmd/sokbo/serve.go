@@ -45,7 +45,6 @@ func serveEnv() string {
 		fmt.Fprintf(&b, "  %-17s "+about[e.name]+"\n", e.name, e.key)
 	}
 	fmt.Fprintf(&b, "  %-17s replace memory.limit (default %d MiB)\n", "GOMEMLIMIT, GOGC", c.Memory.Limit>>20)
-	fmt.Fprintf(&b, "  %-17s replaces serve's one P more than the CPUs\n", "GOMAXPROCS")
 	return b.String()
 }
 
@@ -64,7 +63,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	defer tuneProcs(getenv)()
 	if headroom := tuneGC(cfg.Memory.Limit, getenv); headroom > 0 {
 		gcCtx, stopGC := context.WithCancel(ctx)
 		defer stopGC()
