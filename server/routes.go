@@ -35,8 +35,16 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // ServeHTTP implements http.Handler. A request no route matches gets the
 // mux's status (404, or 405 with Allow) in the service's own style: an
 // HTML page where a person browses, JSON under /api/ and for feeds. A
-// path that is not UTF-8 is refused before any route sees it.
+// request whose framing is ambiguous (framing.go) or whose path is not
+// UTF-8 is refused before any route sees it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := checkFraming(r); err != nil {
+		// Its body cannot be told from the next request: nothing more is
+		// read from this connection.
+		w.Header().Set("Connection", "close")
+		s.fail(w, r, err)
+		return
+	}
 	if err := checkPath(r); err != nil {
 		s.fail(w, r, err)
 		return

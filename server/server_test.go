@@ -68,7 +68,9 @@ func startStore(t testing.TB, opt store.Options, edit func(*server.Config), wrap
 	}
 	e := &env{DB: db, path: path, t: t}
 	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts.Listener = server.CheckFraming(ts.Config, ts.Listener) // as sokbo serve does
+	ts.Start()
 	t.Cleanup(func() { ts.Close(); db.Close() })
 	e.URL = ts.URL
 	e.Base, _ = url.Parse(ts.URL + "/")

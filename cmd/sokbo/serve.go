@@ -129,7 +129,7 @@ func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, cfg confi
 			errc <- hs.ServeTLS(ln, cfg.TLS.Cert, cfg.TLS.Key)
 			return
 		}
-		errc <- hs.Serve(ln)
+		errc <- hs.Serve(server.CheckFraming(hs, ln))
 	}()
 	select {
 	case err := <-errc:
