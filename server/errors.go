@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -51,6 +52,10 @@ func errorStatus(err error) (int, string) {
 		return http.StatusRequestEntityTooLarge, "document: larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
 	case errors.As(err, &be):
 		return http.StatusBadRequest, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"
+	case errors.Is(err, context.Canceled):
+		// The only context a handler's work can be canceled by is its
+		// request's: the client went away.
+		return http.StatusBadRequest, "request: canceled by the client"
 	case errors.Is(err, feed.ErrNotFound):
 		return http.StatusNotFound, "not found"
 	}
@@ -71,6 +76,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// Worth a line, since it may be a client's bug or a hostile one,
 		// but no alarm: nothing is wrong with the server.
 		s.log.Info("request body unreadable", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr, "err", err)
+	case errors.Is(err, context.Canceled):
+		s.log.Info("request abandoned by the client", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 	}
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sokbo"`)

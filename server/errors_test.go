@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +30,7 @@ func TestErrorStatus(t *testing.T) {
 		{"body cut short", &bodyError{io.ErrUnexpectedEOF}, 400, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"},
 		{"body malformed", fmt.Errorf("post: %w", &bodyError{errors.New("invalid byte in chunk length")}), 400, "body: not received in full (the upload was cut short, or its chunked encoding is malformed)"},
 		{"body too large while read", &bodyError{&http.MaxBytesError{Limit: 1024}}, 413, "document: larger than the limit of 1024 bytes"},
+		{"client gone", fmt.Errorf("parse: %w", context.Canceled), 400, "request: canceled by the client"},
 		// Anything else is the server's fault, and its detail stays in the log.
 		{"other", errors.New("write items: disk full"), 500, "internal error"},
 	} {
