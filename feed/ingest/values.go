@@ -274,6 +274,12 @@ func parseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
+			// Feeds and the store write dates in UTC as RFC 3339, which
+			// has four-digit years: an offset can push 9999-12-31 or
+			// 0000-01-01 out of them.
+			if y := t.UTC().Year(); y < 0 || y > 9999 {
+				return time.Time{}, fmt.Errorf("%s is in the year %d in UTC: dates must fall within the years 0000 to 9999", strconv.Quote(s), y)
+			}
 			return t, nil
 		}
 	}
