@@ -104,13 +104,17 @@ func (f *frameScanner) scan(p []byte) {
 				f.keep(p)
 				return
 			}
-			f.keep(p[:i+1])
-			p = p[i+1:]
-			line, long := f.line, f.long
-			f.line, f.long = f.line[:0], false
-			if cap(line) > 1<<10 {
-				f.line = nil // a long line's buffer is not kept for the connection's life
+			line, long := p[:i+1], false
+			if len(f.line) > 0 || f.long || len(line) > maxScanLine {
+				// The line began in an earlier read, or is too long.
+				f.keep(line)
+				line, long = f.line, f.long
+				f.line, f.long = f.line[:0], false
+				if cap(line) > 1<<10 {
+					f.line = nil // a long line's buffer is not kept for the connection's life
+				}
 			}
+			p = p[i+1:]
 			f.endLine(line, long)
 		}
 	}
@@ -179,8 +183,8 @@ func (f *frameScanner) headLine(line []byte, long bool) {
 		return
 	}
 	name, value, _ := bytes.Cut(line, []byte(":"))
-	isCL := strings.EqualFold(string(name), "Content-Length")
-	isTE := strings.EqualFold(string(name), "Transfer-Encoding")
+	isCL := len(name) == len(nameCL) && bytes.EqualFold(name, nameCL)
+	isTE := len(name) == len(nameTE) && bytes.EqualFold(name, nameTE)
 	f.lastFraming = isCL || isTE
 	switch {
 	case f.lastFraming && long:
@@ -191,6 +195,8 @@ func (f *frameScanner) headLine(line []byte, long bool) {
 		f.te = append(f.te, string(bytes.Trim(value, " \t")))
 	}
 }
+
+var nameCL, nameTE = []byte("Content-Length"), []byte("Transfer-Encoding")
 
 // httpMinor reads the minor version of an HTTP/1.x request line; net/http
 // refuses every other major version.
