@@ -28,7 +28,9 @@ func TestBackupBounded(t *testing.T) {
 	tmp := t.TempDir()
 	logs := &logBuffer{}
 	e := startWith(t, func(c *server.Config) { c.TempDir = tmp; c.Logger = logs.logger() }, nil)
-	const stall = 2 * time.Second
+	// Long enough for both downloads to start and the third to be refused
+	// on a loaded machine before the first is cut.
+	const stall = 5 * time.Second
 	server.SetBackupLimits(e.Server, 2, stall)
 	// Larger than what the kernel buffers between a server and a client
 	// that does not read, so that the server's writes block.
