@@ -78,7 +78,8 @@ func (c Change) Categories() []string {
 // Precondition decides, inside a write's transaction, whether the write
 // may replace stored, the article stored under its id; an error refuses
 // the write, which then changes nothing. It is not asked when no article
-// is stored under the id (a deleted one's id included).
+// is stored under the id (a deleted one's id included). It runs in the
+// store's one writer, holding every write behind it: it must be quick.
 type Precondition func(stored *Article) error
 
 // ConflictError refuses a write whose id was made from its title (no id
