@@ -1,7 +1,7 @@
 package ingest
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -11,14 +11,17 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // markdown renders bodies: CommonMark with the GFM extensions (tables,
-// strikethrough, autolinks, task lists). Raw HTML passes through
-// (WithUnsafe) because bodies are usually HTML from a web editor; the
-// sanitizer makes it safe afterwards. Built once, read-only afterwards.
+// strikethrough, autolinks, task lists), which the docs promise and
+// newsrooms use — bare URLs pasted into text, tables of figures; their
+// costs are bounded by scanMarkdown (table width, autolink starts). No
+// typographer (it would rewrite the quotes the newsroom typed), no
+// attribute syntax (ids and classes the sanitizer would drop anyway).
+// Raw HTML passes through (WithUnsafe) because bodies are usually HTML
+// from a web editor; the sanitizer makes it safe afterwards. Built once,
+// read-only afterwards.
 var markdown = sync.OnceValue(func() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
@@ -26,27 +29,26 @@ var markdown = sync.OnceValue(func() goldmark.Markdown {
 	)
 })
 
-// renderBody turns the body into HTML. With the front matter key
-// `format: html` the body is taken as HTML as it is and never goes through
-// Markdown: CommonMark ends an HTML block at a blank line and turns a
-// following indented line into a code block, which mangles hand-indented
-// HTML. The default (`format: markdown`) renders Markdown, where an
-// all-HTML body made of blank-line-separated blocks (as the editors produce)
-// comes out unchanged.
+// renderBody turns the body into HTML of at most limit bytes. With the
+// front matter key `format: html` the body is taken as HTML as it is and
+// never goes through Markdown: CommonMark ends an HTML block at a blank
+// line and turns a following indented line into a code block, which
+// mangles hand-indented HTML. The default (`format: markdown`) renders
+// Markdown, where an all-HTML body made of blank-line-separated blocks
+// (as the editors produce) comes out unchanged.
 //
 // bodyLine is the document line the body starts on, for errors.
-func renderBody(body string, bodyLine int, format string) (string, error) {
+func renderBody(ctx context.Context, body string, bodyLine int, format string, limit int) (string, error) {
 	if format == "html" {
 		return body, nil
 	}
 	if err := checkNesting(body, bodyLine); err != nil {
 		return "", err
 	}
-	var buf bytes.Buffer
-	if err := markdown().Convert([]byte(body), &buf); err != nil {
-		return "", fmt.Errorf("render markdown: %w", err)
+	if err := scanMarkdown(body, bodyLine); err != nil {
+		return "", err
 	}
-	return buf.String(), nil
+	return renderMarkdown(ctx, body, bodyLine, limit)
 }
 
 // maxNesting is the deepest nesting of block quotes and list items on one
@@ -62,7 +64,7 @@ func checkNesting(body string, line int) error {
 		var l string
 		l, rest, _ = strings.Cut(rest, "\n")
 		if containerDepth(l) > maxNesting {
-			return &feed.InputError{Field: "document", Line: line, Msg: fmt.Sprintf(
+			return &feed.InputError{Field: "body", Line: line, Msg: fmt.Sprintf(
 				"nests block quotes or lists more than %d deep (use format: html for such markup)", maxNesting)}
 		}
 	}
@@ -120,16 +122,4 @@ func isThematicBreak(s string) bool {
 		}
 	}
 	return n >= 3
-}
-
-// parseHTML parses an HTML fragment as the content of a <body> and returns
-// a <div> holding it. The HTML parser never fails on a string reader.
-func parseHTML(s string) *html.Node {
-	div := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
-	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, _ := html.ParseFragment(strings.NewReader(s), ctx)
-	for _, n := range nodes {
-		div.AppendChild(n)
-	}
-	return div
 }

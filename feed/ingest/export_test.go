@@ -1,9 +1,14 @@
 package ingest
 
 // HighlightsOf exposes the highlight extraction to the external tests and
-// benchmarks: the highlighted sentences of rendered body HTML.
+// benchmarks: the highlighted sentences of rendered body HTML, none for
+// HTML Parse would reject.
 func HighlightsOf(rendered string) []string {
-	return highlights(segments(parseHTML(rendered)))
+	root, err := parseHTML(rendered, 1, true)
+	if err != nil {
+		return nil
+	}
+	return highlights(segments(root))
 }
 
 // Sentences exposes the sentence splitter to the external tests.

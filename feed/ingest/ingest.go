@@ -142,21 +142,21 @@ func readBody(ctx context.Context, a *feed.Article, body string, bodyLine int, f
 	if err := stop(ctx, "the body"); err != nil {
 		return err
 	}
-	rendered, err := renderBody(body, bodyLine, format)
+	limit := maxRendered(docLen)
+	rendered, err := renderBody(ctx, body, bodyLine, format, limit)
 	if err != nil {
 		return err
 	}
-	if limit := maxRendered(docLen); len(rendered) > limit {
-		// Markdown references repeat their URL wherever they are used, so
-		// a short post can render to a huge page.
-		return &feed.InputError{Field: "document", Line: bodyLine, Msg: fmt.Sprintf(
-			"the body renders to %d bytes of HTML, more than the %d allowed for a document of %d (a Markdown reference used over and over?)",
-			len(rendered), limit, docLen)}
+	if err := stop(ctx, "reading the HTML"); err != nil {
+		return err
+	}
+	root, err := parseHTML(rendered, bodyLine, format == "html")
+	if err != nil {
+		return err
 	}
 	if err := stop(ctx, "highlights"); err != nil {
 		return err
 	}
-	root := parseHTML(rendered)
 	// Highlights come from the rendered body before sanitizing: the
 	// sanitizer may drop the styles that mark them.
 	segs := segments(root)

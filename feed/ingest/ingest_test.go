@@ -247,14 +247,14 @@ func TestParseBad(t *testing.T) {
 		{"bad lang", "---\ntitle: a\nlang: 'ko kr'\n---\n", "lang", 3},
 		{"bad format", "---\ntitle: a\nformat: pdf\n---\n", "format", 3},
 		{"category as nested list", "---\ntitle: a\ncategories:\n  - News\n  - [a, b]\n---\n", "categories", 5},
-		{"markdown nested too deep", "---\ntitle: a\n---\nok\n\n" + strings.Repeat("> - 1. ", 11) + "x\n", "document", 6},
+		{"markdown nested too deep", "---\ntitle: a\n---\nok\n\n" + strings.Repeat("> - 1. ", 11) + "x\n", "body", 6},
 		{"author as mapping without name", "---\ntitle: a\nauthor: {email: x}\n---\n", "author", 3},
 		{"unknown key twice", "---\ntitle: a\nlayout: post\nlayout: page\n---\n", "layout", 4},
 		{"alias of a key given twice", "---\ntitle: &k title\n*k : b\n---\n", "title", 3},
 		{"list as a key", "---\ntitle: a\n[x, y]: b\n---\n", "front matter", 3},
 		{"merge of a word", "---\ntitle: a\n<<: b\n---\n", "front matter", 3},
 		{"one line, as curl -d sends a file", "--- title: a date: 2026-11-24 --- body", "document", 1},
-		{"markdown reference flood", "---\ntitle: a\n---\n" + strings.Repeat("[a][r] ", 2000) + "\n\n[r]: https://example.com/" + strings.Repeat("p", 4000) + "\n", "document", 4},
+		{"markdown reference flood", "---\ntitle: a\n---\n" + strings.Repeat("[a][r] ", 2000) + "\n\n[r]: https://example.com/" + strings.Repeat("p", 4000) + "\n", "body", 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,11 +36,19 @@ func checkStyles(t *testing.T, style string, styles *StyleCache) {
 	t.Helper()
 	body := styleBody(style)
 	base, _ := url.Parse("https://news.example.com/")
-	got, err := sanitize(parseHTML(body), linkBase{site: base}, 0, styles)
+	root, err := parseHTML(body, 1, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rendered, err := renderChildren(parseHTML(body), 0)
+	got, err := sanitize(root, linkBase{site: base}, 0, styles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err = parseHTML(body, 1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendered, err := renderChildren(root, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
