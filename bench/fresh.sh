@@ -92,19 +92,20 @@ ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us / 1000}'; }
 	echo "$ROUNDS rounds (+$WARMUP warm-up) per row, $GAP apart: POST one article (category $CATEGORY), then GET"
 	echo "the site's and the category's feeds, rss/atom/json, gzip, one keep-alive connection, until each has it on top"
 	echo
-	printf '%-8s %7s | %-29s | %-16s | %-16s | %9s %9s\n' "" "" "freshness (ms)" "first gzip GET" "POST (ms)" "readers'" "extra"
-	printf '%-8s %7s | %6s %6s %6s %8s | %7s %8s | %7s %8s | %9s %9s\n' N readers p50 p90 p99 max p50 p99 p50 p99 "req/s" GETs
-	echo "-------------------------------------------------------------------------------------------------------"
-	while read -r n r _ f50 f90 f99 fmax p50 _ p99 _ g50 _ g99 _ _ rps extra; do
+	printf '%-8s %7s | %-29s | %-15s | %-15s | %6s | %8s %6s\n' "" "" "freshness (ms)" "first gzip GET" "POST (ms)" "client" "readers'" "extra"
+	printf '%-8s %7s | %6s %6s %6s %8s | %7s %7s | %7s %7s | %6s | %8s %6s\n' N readers p50 p90 p99 max p50 p99 p50 p99 "chk" "req/s" GETs
+	echo "------------------------------------------------------------------------------------------------------------"
+	while read -r n r _ f50 f90 f99 fmax p50 _ p99 _ g50 _ g99 _ _ rps extra chk; do
 		rr=$rps
 		[ "$r" != 0 ] || rr=-
-		printf '%-8s %7s | %6s %6s %6s %8s | %7s %8s | %7s %8s | %9s %9s\n' "$n" "$r" \
+		printf '%-8s %7s | %6s %6s %6s %8s | %7s %7s | %7s %7s | %6s | %8s %6s\n' "$n" "$r" \
 			"$(ms "$f50")" "$(ms "$f90")" "$(ms "$f99")" "$(ms "$fmax")" "$(ms "$g50")" "$(ms "$g99")" \
-			"$(ms "$p50")" "$(ms "$p99")" "$rr" "$extra"
+			"$(ms "$p50")" "$(ms "$p99")" "$(ms "$chk")" "$rr" "$extra"
 	done <"$RESULTS"
 	echo
 	echo "freshness: from the POST's start until the last of the six feeds showed the article first."
 	echo "first gzip GET: the site's RSS feed, the first request after the POST's answer."
+	echo "client chk: p50 of the time the client spent decompressing and checking a round's bodies (all but the last inside the freshness)."
 	echo "extra GETs: re-fetches because a feed did not have the article on top yet (0: every GET after the POST had it)."
 }
 }

@@ -20,7 +20,7 @@
 // It prints the percentiles of each measure, then one machine-readable
 // line (times in microseconds):
 //
-//	FRESHRESULT rounds fresh_p50 fresh_p90 fresh_p99 fresh_max post_p50 post_p90 post_p99 post_max first_p50 first_p90 first_p99 first_max readers readers_rps extra_gets
+//	FRESHRESULT rounds fresh_p50 fresh_p90 fresh_p99 fresh_max post_p50 post_p90 post_p99 post_max first_p50 first_p90 first_p99 first_max readers readers_rps extra_gets check_p50
 //
 // "client's checks" is the time this program spent decompressing and
 // parsing the bodies in a round; the freshness ends when the last feed's
@@ -118,12 +118,13 @@ func run(cfg config, rounds, warmup, readers, prefill int, gap time.Duration) er
 	fs.print("freshness")
 	ps.print("POST")
 	gs.print("first gzip GET")
-	summarize(check).print("client's checks")
+	cs := summarize(check)
+	cs.print("client's checks")
 	fmt.Printf("GETs beyond the six (an article not yet on top): %d in %d rounds\n", extra, rounds)
 	rps := float64(rc.requests) / elapsed.Seconds()
 	if readers > 0 {
 		fmt.Printf("readers: %d connections, %.0f requests/s (%s)\n", readers, rps, rc.statuses())
 	}
-	fmt.Printf("FRESHRESULT %d %s %s %s %d %.0f %d\n", rounds, fs.fields(), ps.fields(), gs.fields(), readers, rps, extra)
+	fmt.Printf("FRESHRESULT %d %s %s %s %d %.0f %d %d\n", rounds, fs.fields(), ps.fields(), gs.fields(), readers, rps, extra, cs.p50.Microseconds())
 	return nil
 }
