@@ -54,6 +54,9 @@ type keyLines map[string]int
 // exactly, as Jekyll matches them; a key given twice is an error, an
 // unknown one a warning.
 func decodeFrontMatter(src string) (*frontMatter, keyLines, []string, error) {
+	if err := scanFrontMatter(src); err != nil {
+		return nil, nil, nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		return nil, nil, nil, yamlError(err, src)

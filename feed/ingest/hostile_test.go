@@ -160,3 +160,28 @@ func laughs(levels int) []byte {
 
 // doc builds the shape at about n bytes.
 func (s shape) doc(n int) []byte { return templates[s.tmpl].build(s.unit, n) }
+
+// filler is plain prose in paragraphs, what pads a document of a few
+// repetitions up to the size under test.
+var filler = strings.Repeat("속보: 해양경찰은 오늘 새벽 여객선 승객 열두 명을 구조했다고 밝혔습니다. The coast guard said twelve were rescued.\n", 3) + "\n"
+
+// repeated builds t with unit repeated reps times (0: as many as fit),
+// padded with filler up to about n bytes.
+func (t template) repeated(unit string, reps, n int) []byte {
+	if reps <= 0 {
+		return t.build(unit, n)
+	}
+	per := len(unit) + len(closer(unit))
+	if !t.nested() {
+		per = len(unit)
+	}
+	if per == 0 {
+		per = 1
+	}
+	doc := t.build(unit, min(n, len(t.pre)+len(t.post)+len(t.mid)+reps*per))
+	doc = append(doc, "\n\n"...)
+	for len(doc)+len(filler) <= n {
+		doc = append(doc, filler...)
+	}
+	return doc
+}
