@@ -15,8 +15,8 @@ import (
 
 	"sokbo/feed"
 
-	"github.com/google/go-cmp/cmp/cmpopts"
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
@@ -124,7 +124,9 @@ func words(s string) []string {
 }
 
 // isFold reports the characters the highlight walker folds or drops.
-func isFold(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\u00a0' }
+func isFold(r rune) bool {
+	return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\u00a0'
+}
 
 // countLinks counts the <a href> and <img src> of the HTML.
 func countLinks(s string) int {
