@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"sokbo/bench/corpus"
 	"sokbo/server"
 	"sokbo/store"
 )
@@ -191,4 +193,63 @@ func BenchmarkPost(b *testing.B) {
 			}
 		}
 	})
+}
+
+// corpusFeeds returns the site's RSS and JSON feeds at limit (with the
+// default item bounds) over n distinct newsroom-shaped articles
+// (bench/corpus), which compress like real news more than the seed
+// repeated does.
+func corpusFeeds(b *testing.B, n, limit int) map[string][]byte {
+	b.Helper()
+	h := benchServer(b, 0)
+	for i := range n {
+		req := httptest.NewRequest("POST", "/api/articles", bytes.NewReader(corpus.Article(i, corpus.New(1, i))))
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 201 {
+			b.Fatalf("post %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	out := map[string][]byte{}
+	for _, f := range []string{"rss", "json"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", fmt.Sprintf("/feed.%s?limit=%d", f, limit), nil))
+		if rec.Code != 200 {
+			b.Fatalf("feed.%s: %d", f, rec.Code)
+		}
+		out[fmt.Sprintf("%s%d", f, limit)] = rec.Body.Bytes()
+	}
+	return out
+}
+
+// BenchmarkCompress measures time and size of gzip and brotli at the
+// levels worth considering, on the site's default feed (50 items) and on
+// the largest a ?limit= can ask for (500 items, bounded by the feed's
+// content bound): what compressionLevels was chosen from.
+func BenchmarkCompress(b *testing.B) {
+	bodies := corpusFeeds(b, 500, 50)
+	for k, v := range corpusFeeds(b, 500, 500) {
+		bodies[k] = v
+	}
+	for _, name := range []string{"rss50", "json50", "rss500", "json500"} {
+		body := bodies[name]
+		for _, c := range []struct {
+			coding string
+			level  int
+		}{{"gzip", 1}, {"gzip", 4}, {"gzip", 6}, {"br", 0}, {"br", 1}, {"br", 4}, {"br", 5}} {
+			b.Run(fmt.Sprintf("%s/%s-%d", name, c.coding, c.level), func(b *testing.B) {
+				var out []byte
+				for b.Loop() {
+					var err error
+					if out, err = server.CompressAt(body, c.coding, c.level); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.SetBytes(int64(len(body)))
+				b.ReportMetric(float64(len(body)), "in-bytes")
+				b.ReportMetric(float64(len(out)), "out-bytes")
+			})
+		}
+	}
 }

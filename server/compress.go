@@ -3,36 +3,46 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
 	"strconv"
 
 	"github.com/andybalholm/brotli"
 )
 
-// Compression levels by body size, from BenchmarkCompress (the table is
-// in bench/README.md): each variant is made once per change, but every
-// uncached variant a client asks for is made too, so one compression must
-// stay within a few milliseconds; larger bodies get faster levels.
+// Compression levels by body size, from BenchmarkCompress (its table is
+// in bench/README.md): every uncached variant a client asks for is
+// compressed, so each tier's level keeps one compression of its largest
+// body within a few milliseconds; above the last tier a coding is not
+// offered and the body is sent as it is.
 var compressionLevels = []struct {
 	upTo     int // bytes of identity body
 	gzip, br int
 }{
-	{512 << 10, gzip.DefaultCompression, 5},
-	{2 << 20, 4, 4},
-	{-1, 1, 1}, // anything larger
+	{128 << 10, 6, 5},
+	{512 << 10, 4, 1},
+	{1 << 20, 1, 0},
+	{4 << 20, uncompressed, 0},
 }
 
-// compressionLevel is the level of coding for a body of n bytes.
+// uncompressed is the level of a coding not offered for a body's size.
+const uncompressed = -99
+
+// errTooLarge makes a variant fall back to identity (see encoded).
+var errTooLarge = errors.New("compress: body larger than its coding's last tier")
+
+// compressionLevel is the level of coding for a body of n bytes, or
+// uncompressed.
 func compressionLevel(coding string, n int) int {
 	for _, l := range compressionLevels {
-		if l.upTo < 0 || n <= l.upTo {
+		if n <= l.upTo {
 			if coding == codingGzip {
 				return l.gzip
 			}
 			return l.br
 		}
 	}
-	panic("unreachable: the last level has no bound")
+	return uncompressed
 }
 
 // compressAt encodes body in coding, gzip or br, at level.
@@ -74,7 +84,12 @@ func precompress(rd *rendered, coding string) {
 	}
 	lv.once.Do(func() {
 		body := rd.identity.body
-		lv.body, lv.err = compressAt(body, coding, compressionLevel(coding, len(body)))
+		level := compressionLevel(coding, len(body))
+		if level == uncompressed {
+			lv.err = errTooLarge
+			return
+		}
+		lv.body, lv.err = compressAt(body, coding, level)
 		lv.length = strconv.Itoa(len(lv.body))
 	})
 }
