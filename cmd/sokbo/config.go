@@ -38,6 +38,8 @@ type config struct {
 		StaleWhileRevalidate time.Duration `yaml:"stale_while_revalidate"`
 		ArchivePage          int           `yaml:"archive_page"`
 		KeepDeleted          time.Duration `yaml:"keep_deleted"`
+		MaxItemContent       int           `yaml:"max_item_content"`
+		MaxFeedContent       int           `yaml:"max_feed_content"`
 	} `yaml:"feeds"`
 	Summary struct {
 		Highlights int `yaml:"highlights"`
@@ -80,6 +82,7 @@ func defaultConfig() config {
 	c.Feeds.MaxAge, c.Feeds.StaleWhileRevalidate = d.MaxAge, d.StaleWhileRevalidate
 	c.Feeds.ArchivePage = d.ArchiveSize
 	c.Feeds.KeepDeleted = store.DefaultKeepDeleted
+	c.Feeds.MaxItemContent, c.Feeds.MaxFeedContent = d.MaxItemContent, d.MaxFeedContent
 	c.Summary.Highlights = d.SummaryHighlights
 	c.Ingest.MaxBody = d.MaxBody
 	c.Shutdown.Grace = defaultGrace
@@ -209,6 +212,10 @@ func (c *config) check() error {
 		return bad("feeds.archive_page", "%d is under 1", f.ArchivePage)
 	case f.KeepDeleted < time.Minute:
 		return bad("feeds.keep_deleted", "%s is under 1m", f.KeepDeleted)
+	case f.MaxItemContent < 1:
+		return bad("feeds.max_item_content", "%d is under 1 byte", f.MaxItemContent)
+	case f.MaxFeedContent < f.MaxItemContent:
+		return bad("feeds.max_feed_content", "%d is under feeds.max_item_content (%d)", f.MaxFeedContent, f.MaxItemContent)
 	case c.Summary.Highlights < 0:
 		return bad("summary.highlights", "%d is negative (0 shows none)", c.Summary.Highlights)
 	case c.Ingest.MaxBody < 1:
@@ -288,6 +295,8 @@ func (c *config) serverConfig() server.Config {
 		MaxAge:               c.Feeds.MaxAge,
 		StaleWhileRevalidate: c.Feeds.StaleWhileRevalidate,
 		ArchiveSize:          c.Feeds.ArchivePage,
+		MaxItemContent:       c.Feeds.MaxItemContent,
+		MaxFeedContent:       c.Feeds.MaxFeedContent,
 		// The database's directory has the room for a snapshot.
 		TempDir: filepath.Dir(c.Database),
 		Version: buildVersion(),
