@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -29,7 +30,7 @@ func scanHTML(s string) (line int, err error) {
 		case html.ErrorToken:
 			return 0, nil
 		case html.TextToken:
-			if strings.TrimSpace(string(raw)) != "" {
+			if len(bytes.TrimSpace(raw)) > 0 {
 				built += reopened(active)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:

@@ -107,13 +107,16 @@ func (s *mdScanner) endParagraph() error {
 
 // countInline counts the characters and strings of a line that start an
 // inline element or a delimiter goldmark keeps a node for: emphasis,
-// links and images, code, raw HTML and autolinks.
+// links and images, code, raw HTML and autolinks. A < counts twice: raw
+// HTML costs goldmark more than other marks, then the HTML parser again.
 func countInline(l string) int {
 	n := 0
 	for i := 0; i < len(l); i++ {
 		switch l[i] {
-		case '[', ']', '*', '_', '~', '`', '<', '(', '@':
+		case '[', ']', '*', '_', '~', '`', '(', '@':
 			n++
+		case '<':
+			n += 2
 		}
 	}
 	return n + strings.Count(l, "www.") + strings.Count(l, "://")
