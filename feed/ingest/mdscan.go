@@ -86,7 +86,7 @@ func (s *mdScanner) line(l string, line int) error {
 // check rejects the body once its parts pass maxElements.
 func (s *mdScanner) check(line int) error {
 	if s.parts > maxElements {
-		return tooManyElements(line)
+		return bodyError(line, "has more than %d elements by this line (paragraphs, lines, list items, table cells, links, emphasis, HTML tags); split the article, or if it is HTML post it as HTML (format: html)", maxElements)
 	}
 	return nil
 }
@@ -107,16 +107,20 @@ func (s *mdScanner) endParagraph() error {
 
 // countInline counts the characters and strings of a line that start an
 // inline element or a delimiter goldmark keeps a node for: emphasis,
-// links and images, code, raw HTML and autolinks. A < counts twice: raw
-// HTML costs goldmark more than other marks, then the HTML parser again.
+// links and images, code, raw HTML and autolinks. Each counts by what it
+// costs goldmark: emphasis marks twice (their delimiter runs are dear),
+// a < four times (goldmark tries its raw HTML patterns there, and the
+// HTML parser reads what it makes again).
 func countInline(l string) int {
 	n := 0
 	for i := 0; i < len(l); i++ {
 		switch l[i] {
-		case '[', ']', '*', '_', '~', '`', '(', '@':
+		case '[', ']', '`', '(', '@':
 			n++
-		case '<':
+		case '*', '_', '~':
 			n += 2
+		case '<':
+			n += 4
 		}
 	}
 	return n + strings.Count(l, "www.") + strings.Count(l, "://")
