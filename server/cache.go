@@ -23,9 +23,7 @@ type cache struct {
 	gen     map[string]uint64    // scope → generation
 	changed map[string]time.Time // scope → time of its last change
 	entries map[cacheKey]*entry
-	// cold holds the entries asked for once, hot those asked for again,
-	// each most recently used first: eviction empties cold first, so a
-	// stream of one-off variants cannot push out the feeds readers poll.
+	// cold and hot order the entries for eviction (cacheevict.go).
 	cold, hot *list.List
 	max       int   // entries
 	bytes     int64 // held by the entries' bodies, estimated
@@ -70,60 +68,6 @@ func newCache(max int, budget int64, now func() time.Time) *cache {
 		limit:   newRenderLimit(renderSlots()),
 		started: now(),
 		now:     now,
-	}
-}
-
-// insert adds e under its key, hot or cold; c.mu is held.
-func (c *cache) insert(e *entry, hot bool) {
-	e.hot = hot
-	if hot {
-		e.elem = c.hot.PushFront(e)
-	} else {
-		e.elem = c.cold.PushFront(e)
-	}
-	c.entries[e.key] = e
-}
-
-// touch marks e used now, making it hot; c.mu is held.
-func (c *cache) touch(e *entry) {
-	if e.hot {
-		c.hot.MoveToFront(e.elem)
-		return
-	}
-	c.cold.Remove(e.elem)
-	e.hot = true
-	e.elem = c.hot.PushFront(e)
-}
-
-// remove drops the entry of k; c.mu is held.
-func (c *cache) remove(k cacheKey) {
-	if e, ok := c.entries[k]; ok {
-		c.bytes -= e.size
-		if e.hot {
-			c.hot.Remove(e.elem)
-		} else {
-			c.cold.Remove(e.elem)
-		}
-		delete(c.entries, k)
-	}
-}
-
-// shrink evicts the least recently used entries, cold ones first, until
-// the cache holds at most max entries and budget bytes, sparing keep; c.mu
-// is held. Whatever limits, pages and categories clients ask for, memory
-// stays bounded.
-func (c *cache) shrink(keep cacheKey) {
-	for _, l := range []*list.List{c.cold, c.hot} {
-		for el := l.Back(); el != nil; {
-			if len(c.entries) <= c.max && c.bytes <= c.budget {
-				return
-			}
-			e := el.Value.(*entry)
-			el = el.Prev()
-			if e.key != keep {
-				c.remove(e.key)
-			}
-		}
 	}
 }
 
