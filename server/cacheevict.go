@@ -2,12 +2,11 @@ package server
 
 import "container/list"
 
-// The eviction order. Under a flood of one-off variants, evicting at
-// random kept the cached feed's p50 but sent its p99 from under 10 ms to
-// about 150 ms (bench/README.md, "Render amplification"): the feed readers
-// poll was evicted and its next GET waited for a render slot behind the
-// flood. So entries asked for only once (cold) are evicted before those
-// asked for again (hot), each list least recently used first.
+// The eviction order. Evicting at random let a flood of one-off variants
+// evict the feed readers poll, whose next GET then waited for a render slot
+// behind the flood (bench/README.md, "Render amplification"). So entries
+// asked for only once (cold) are evicted before those asked for again
+// (hot), each list least recently used first.
 
 // insert adds e under its key, hot or cold; c.mu is held.
 func (c *cache) insert(e *entry, hot bool) {
