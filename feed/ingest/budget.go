@@ -15,8 +15,8 @@ const (
 	// Markdown its lines, blocks, table cells and inline markers (links,
 	// emphasis, code, raw HTML). Every stage after reading (sanitizing,
 	// highlights) spends memory per element; an article at the largest
-	// body size written like the seed has about two thirds this many.
-	maxElements = 30000
+	// body size written like the seed has about 21000.
+	maxElements = 25000
 	// maxLinks bounds the links and images (href, src, cite, poster) of
 	// a body: each is parsed and resolved twice, the dearest element.
 	maxLinks = 10000
