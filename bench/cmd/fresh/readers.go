@@ -117,8 +117,12 @@ func (rs *readers) read(ctx context.Context, base string, prefill int, rng *rand
 			}
 		default:
 			rs.c.status[resp.StatusCode]++
-			if resp.StatusCode >= 500 && rs.errMsg == "" {
-				rs.errMsg = fmt.Sprintf("GET %s: %d", req.URL.Path, resp.StatusCode)
+			if resp.StatusCode >= 500 {
+				// A server error fails the run, as in the soak.
+				rs.c.errors++
+				if rs.errMsg == "" {
+					rs.errMsg = fmt.Sprintf("GET %s: %d", req.URL.Path, resp.StatusCode)
+				}
 			}
 		}
 		rs.mu.Unlock()
