@@ -146,9 +146,13 @@ func (c *cache) fetch(ctx context.Context, k cacheKey, coding string, render ren
 // (taking a slot) unless it is made already.
 func (c *cache) ready(ctx context.Context, e *entry, coding string) (*rendered, error) {
 	select {
-	case <-e.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	case <-e.done: // the common case, without making ctx's Done channel
+	default:
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	if e.err != nil || c.compressed(e, coding) {
 		return e.r, e.err
