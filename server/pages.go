@@ -142,7 +142,7 @@ func (s *Server) renderPage(name string, data any, changed time.Time) (*rendered
 
 // servePage serves a cached page, rendering it with render when needed.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request, k cacheKey, render func(ctx context.Context, changed time.Time) (*rendered, error)) {
-	rd, err := s.cache.get(k, func(changed time.Time) (*rendered, error) {
+	rd, err := s.cache.fetch(r.Context(), k, negotiate(r.Header.Get("Accept-Encoding")), func(changed time.Time) (*rendered, error) {
 		return render(context.WithoutCancel(r.Context()), changed)
 	})
 	if err != nil {

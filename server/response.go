@@ -1,17 +1,12 @@
 package server
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
-	"io"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/andybalholm/brotli"
 )
 
 // rendered is a response kept in memory: its body, the body's compressed
@@ -48,13 +43,6 @@ type lazyVariant struct {
 	err error
 }
 
-// Compression levels: the defaults' ratio at a fraction of the maximum's
-// time, since a breaking story invalidates feeds many times a minute.
-const (
-	gzipLevel   = gzip.DefaultCompression
-	brotliLevel = 5
-)
-
 // newRendered keeps body with its headers; extra is not copied.
 func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, extra http.Header) *rendered {
 	sum := sha256.Sum256(body)
@@ -74,7 +62,8 @@ func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, ext
 }
 
 // encoded returns the body in coding ("" for identity), compressing it on
-// first use; a compression that fails falls back to identity.
+// first use (precompress); a compression that fails, or a body too large
+// for its coding, falls back to identity.
 func (rd *rendered) encoded(coding string) (*variant, string) {
 	var lv *lazyVariant
 	switch coding {
@@ -85,37 +74,11 @@ func (rd *rendered) encoded(coding string) (*variant, string) {
 	default:
 		return &rd.identity, ""
 	}
-	lv.once.Do(func() {
-		lv.body, lv.err = compress(rd.identity.body, coding)
-		lv.length = strconv.Itoa(len(lv.body))
-	})
+	precompress(rd, coding)
 	if lv.err != nil {
 		return &rd.identity, ""
 	}
 	return &lv.variant, coding
-}
-
-// compress encodes body in coding, gzip or br.
-func compress(body []byte, coding string) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(body) / 4)
-	var zw io.WriteCloser
-	if coding == codingGzip {
-		gw, err := gzip.NewWriterLevel(&buf, gzipLevel)
-		if err != nil {
-			return nil, err
-		}
-		zw = gw
-	} else {
-		zw = brotli.NewWriterLevel(&buf, brotliLevel)
-	}
-	if _, err := zw.Write(body); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // settled reports whether the second of modTime is over. Last-Modified
