@@ -43,7 +43,10 @@ func main() {
 		usage()
 	}
 	base := strings.TrimSuffix(os.Args[2], "/")
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8},
+		// A site feed's page past the last redirects to the archive: the
+		// walk of pages ends there, at the redirect.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	defer client.CloseIdleConnections()
 	var err error
 	switch os.Args[1] {
