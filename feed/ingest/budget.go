@@ -19,7 +19,7 @@ const (
 	maxElements = 25000
 	// maxLinks bounds the links and images (href, src, cite, poster) of
 	// a body: each is parsed and resolved twice, the dearest element.
-	maxLinks = 10000
+	maxLinks = 5000
 	// maxTableColumns bounds a Markdown table's width: goldmark pads
 	// every row to the header's width, so one wide header makes every
 	// short row below it as wide.

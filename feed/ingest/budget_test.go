@@ -52,7 +52,7 @@ func TestParseBudgetRejects(t *testing.T) {
 		{"html tiny elements", htm + strings.Repeat("<b>a</b>\n", 40000),
 			"body", 5 + 25000, "more than 25000 elements"},
 		{"html links", htm + strings.Repeat("<a href=\"/x\">a</a>\n", 12000),
-			"body", 5 + 10000, "more than 10000 links"},
+			"body", 5 + 5000, "more than 5000 links"},
 		{"formatting re-opened in every paragraph", formatting.String(),
 			"body", 5, "formatting elements"},
 		{"front matter of many keys", "---\ntitle: T\n" + strings.Repeat("k: v\n", 20000) + "---\n",
