@@ -56,12 +56,7 @@ type atomCategory struct {
 func WriteAtom(w io.Writer, c *Channel, items []*Article) error {
 	f := atomFeedOf(c, items)
 	for i, content := range c.contents(items) {
-		e := atomEntryOf(c, items[i], content)
-		if len(e.Authors) == 0 && f.Author == nil {
-			// RFC 4287 4.1.2: an entry needs an author when the feed has none.
-			e.Authors = []feeds.AtomAuthor{atomAuthor(c.Title)}
-		}
-		f.Entries = append(f.Entries, e)
+		f.Entries = append(f.Entries, atomEntryOf(c, items[i], content))
 	}
 	return writeXML(w, f)
 }
@@ -125,6 +120,10 @@ func atomEntryOf(c *Channel, a *Article, content string) *atomEntry {
 	}
 	for _, name := range a.Authors {
 		e.Authors = append(e.Authors, atomAuthor(name))
+	}
+	if len(e.Authors) == 0 && c.Author == "" {
+		// RFC 4287 4.1.2: an entry needs an author when the feed has none.
+		e.Authors = []feeds.AtomAuthor{atomAuthor(c.Title)}
 	}
 	return e
 }

@@ -13,11 +13,24 @@ import (
 // The stored article keeps its whole body; only its feed representation
 // is shortened. full reports which of the two it is.
 func (c *Channel) Content(a *Article, room int) (content string, full bool) {
-	n := len(a.ContentHTML) // Clean only removes, so this bounds the result
-	if (c.MaxItemContent <= 0 || n <= c.MaxItemContent) && (room < 0 || n <= room) {
-		return Clean(a.ContentHTML), true
+	full = c.fits(len(a.ContentHTML), room)
+	return c.itemContent(a, full), full
+}
+
+// fits reports whether a body of n bytes is carried whole with room left
+// of the feed's bound (-1: none). Clean only removes, so n bounds what is
+// carried.
+func (c *Channel) fits(n, room int) bool {
+	return (c.MaxItemContent <= 0 || n <= c.MaxItemContent) && (room < 0 || n <= room)
+}
+
+// itemContent is a's content: its body when full, else its summary and
+// link.
+func (c *Channel) itemContent(a *Article, full bool) string {
+	if full {
+		return Clean(a.ContentHTML)
 	}
-	return Clean(c.shortContent(a)), false
+	return Clean(c.shortContent(a))
 }
 
 // shortContent is the summary of a and a link to it, titled with its
@@ -33,20 +46,31 @@ func (c *Channel) shortContent(a *Article) string {
 	return b.String()
 }
 
-// contents returns the content of each of items, in order, spending
-// c.MaxFeedContent on the newest first: an item that does not fit in what
-// is left carries its summary, and a later, smaller one may still fit.
+// contents returns the content of each of items, in order (see Fulls).
 func (c *Channel) contents(items []*Article) []string {
 	out := make([]string, len(items))
+	for i, full := range c.Fulls(items) {
+		out[i] = c.itemContent(items[i], full)
+	}
+	return out
+}
+
+// Fulls tells, for each of items in order, whether it carries its whole
+// body (Content's choice), spending c.MaxFeedContent on the newest first:
+// an item that does not fit in what is left carries its summary, and a
+// later, smaller one may still fit. An item's rendered bytes depend on
+// this choice, so a cache of them is keyed by it.
+func (c *Channel) Fulls(items []*Article) []bool {
+	out := make([]bool, len(items))
 	room := -1
 	if c.MaxFeedContent > 0 {
 		room = c.MaxFeedContent
 	}
 	for i, a := range items {
-		var full bool
-		out[i], full = c.Content(a, room)
-		if full && room >= 0 {
-			room -= len(a.ContentHTML)
+		n := len(a.ContentHTML)
+		out[i] = c.fits(n, room)
+		if out[i] && room >= 0 {
+			room -= n
 		}
 	}
 	return out

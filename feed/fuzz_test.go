@@ -17,7 +17,8 @@ import (
 // FuzzRender renders an article made of arbitrary strings in the three
 // formats: the XML ones must be well-formed XML 1.0 with no element but
 // the formats' own (no script, whatever the strings hold), the JSON one
-// valid JSON carrying the strings' valid-UTF-8 form.
+// valid JSON carrying the strings' valid-UTF-8 form; and a feed assembled
+// from its frame and item fragments is the written one.
 func FuzzRender(f *testing.F) {
 	f.Add("제목 <b>&amp; ]]>", "<p>본문<script>alert(1)</script></p>", "경제/산업", "excerpt \x0b", "hl. ", int64(1732500000))
 	f.Add("", "", "", "", "", int64(0))
@@ -33,12 +34,20 @@ func FuzzRender(f *testing.F) {
 		c := channel(t, feed.RSS)
 		c.Title, c.Description = title, excerpt
 		c.Deleted = []feed.Tombstone{{ID: "y", GUID: "tag:example.com,2026:y", When: when}}
+		// The feed's bound lets the first of two copies carry its body and
+		// gives the second its summary and link.
+		c.MaxFeedContent = len(content) + 1
 		for _, format := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
 			var buf bytes.Buffer
 			if err := feed.Write(&buf, format, c, []*feed.Article{a}); err != nil {
 				t.Fatalf("%s: %v", format.Ext(), err)
 			}
 			out := buf.Bytes()
+			// A feed assembled from its frame and item fragments is the
+			// written one, byte for byte.
+			if got := assemble(t, format, c, []*feed.Article{a, a}); !bytes.Equal(got, renderChannel(t, format, c, []*feed.Article{a, a})) {
+				t.Fatalf("%s: assembled feed differs from the written one", format.Ext())
+			}
 			if !utf8.Valid(out) {
 				t.Fatalf("%s: not UTF-8", format.Ext())
 			}

@@ -34,6 +34,20 @@ type jsonItem struct {
 
 // WriteJSON renders items as a JSON Feed 1.1 document.
 func WriteJSON(w io.Writer, c *Channel, items []*Article) error {
+	f := jsonFeedOf(c, len(items))
+	for i, content := range c.contents(items) {
+		f.Items = append(f.Items, jsonItemOf(c, items[i], content))
+	}
+	b, err := encodeJSON(f, "")
+	if err != nil {
+		return fmt.Errorf("encode json feed: %w", err)
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// jsonFeedOf is the feed object without its items, with room for n.
+func jsonFeedOf(c *Channel, n int) *jsonFeed {
 	f := &jsonFeed{
 		JSONFeed: &feeds.JSONFeed{
 			Version:     JSONFeedVersion,
@@ -44,25 +58,27 @@ func WriteJSON(w io.Writer, c *Channel, items []*Article) error {
 			Description: Clean(c.Description),
 			NextUrl:     c.nextURL(),
 		},
-		Items: make([]*jsonItem, 0, len(items)),
+		Items: make([]*jsonItem, 0, n),
 	}
 	if c.Author != "" {
 		f.Authors = []*feeds.JSONAuthor{{Name: Clean(c.Author)}}
 	}
-	for i, content := range c.contents(items) {
-		f.Items = append(f.Items, jsonItemOf(c, items[i], content))
-	}
-	// Encoded into a buffer so that an error leaves w untouched; HTML
-	// escaping is off because the strings are data, not markup in a page.
+	return f
+}
+
+// encodeJSON encodes v indented by two spaces, each line after the first
+// starting with prefix, and ends it with a newline. It encodes into a
+// buffer so that an error leaves the output untouched; HTML escaping is
+// off because the strings are data, not markup in a page.
+func encodeJSON(v any, prefix string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(f); err != nil {
-		return fmt.Errorf("encode json feed: %w", err)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return buf.Bytes(), nil
 }
 
 // jsonItemOf is an article's item, with content (see Channel.Content) as

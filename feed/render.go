@@ -69,14 +69,28 @@ func Write(w io.Writer, f Format, c *Channel, items []*Article) error {
 // a final newline. It encodes into a buffer first so that an encoding
 // error leaves w untouched.
 func writeXML(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
-		return fmt.Errorf("encode xml feed: %w", err)
+	b, err := encodeXML(v, true)
+	if err != nil {
+		return err
 	}
-	buf.WriteByte('\n')
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(b)
 	return err
+}
+
+// encodeXML encodes v, as a document (the declaration before it and a
+// newline after) or as an element alone.
+func encodeXML(v any, document bool) ([]byte, error) {
+	var buf bytes.Buffer
+	if document {
+		buf.WriteString(xml.Header)
+	}
+	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, fmt.Errorf("encode xml feed: %w", err)
+	}
+	if document {
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes(), nil
 }
 
 // terms is what every format lists as an article's categories: its

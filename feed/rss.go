@@ -69,6 +69,11 @@ func WriteRSS(w io.Writer, c *Channel, items []*Article) error {
 	for i, content := range c.contents(items) {
 		ch.Items = append(ch.Items, rssItemOf(c, items[i], content))
 	}
+	return writeXML(w, rssRootOf(ch))
+}
+
+// rssRootOf is the document element around ch.
+func rssRootOf(ch *rssChannel) *rssRoot {
 	root := &rssRoot{
 		Version: "2.0",
 		NSAtom:  "http://www.w3.org/2005/Atom",
@@ -80,7 +85,7 @@ func WriteRSS(w io.Writer, c *Channel, items []*Article) error {
 	if ch.Archive != nil {
 		root.NSFH = historyNS
 	}
-	return writeXML(w, root)
+	return root
 }
 
 // rssChannelOf is the channel element without its items.
