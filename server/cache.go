@@ -31,6 +31,10 @@ type cache struct {
 	limit     renderLimit
 	started   time.Time
 	now       func() time.Time
+	// items are the rendered items feeds are assembled from, made on
+	// first use with the configured budget (fragments).
+	itemsOnce sync.Once
+	items     *fragments
 }
 
 type cacheKey struct {
@@ -204,6 +208,12 @@ func (c *cache) fill(e *entry, k cacheKey, render renderFunc, changed time.Time)
 	if e.r != nil {
 		e.r.now = c.now // before done is closed: waiters read it
 	}
+}
+
+// fragments returns the kept items, made with budget bytes on first use.
+func (c *cache) fragments(budget int64) *fragments {
+	c.itemsOnce.Do(func() { c.items = newFragments(budget) })
+	return c.items
 }
 
 // len is the number of entries, rendered or being rendered.

@@ -47,6 +47,9 @@ type Config struct {
 	// are kept, and how many bytes they may hold.
 	CacheEntries int
 	CacheBytes   int64
+	// ItemCacheBytes bounds the rendered items kept to assemble feeds
+	// from, so that a write re-renders only the items it changed.
+	ItemCacheBytes int64
 	// Version names the build in <generator>.
 	Version string
 	Logger  *slog.Logger
@@ -74,6 +77,7 @@ func DefaultConfig() Config {
 		ArchiveSize:          100,
 		CacheEntries:         4096,
 		CacheBytes:           32 << 20,
+		ItemCacheBytes:       16 << 20,
 		Logger:               slog.New(slog.DiscardHandler),
 		Now:                  time.Now,
 	}
@@ -96,6 +100,7 @@ func (cfg Config) withDefaults() Config {
 	orDefault(&cfg.ArchiveSize, d.ArchiveSize)
 	orDefault(&cfg.CacheEntries, d.CacheEntries)
 	orDefault(&cfg.CacheBytes, d.CacheBytes)
+	orDefault(&cfg.ItemCacheBytes, d.ItemCacheBytes)
 	cfg.FeedLimit = min(cfg.FeedLimit, cfg.MaxFeedLimit)
 	cfg.SummaryHighlights = max(cfg.SummaryHighlights, 0)
 	cfg.StaleWhileRevalidate = max(cfg.StaleWhileRevalidate, 0)

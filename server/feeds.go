@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -238,12 +237,18 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 	return s.renderFeed(p.format, c, items, s.ccFeed, changed)
 }
 
+// renderFeed assembles the feed of items from their kept fragments,
+// rendering only those not kept (a changed article's).
 func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Article, cacheControl string, changed time.Time) (*rendered, error) {
-	var buf bytes.Buffer
-	if err := feed.Write(&buf, f, c, items); err != nil {
+	fs := s.cache.fragments(s.cfg.ItemCacheBytes)
+	context := c.ItemContext()
+	body, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
+		return fs.item(f, c, context, items[i], full)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return newRendered(buf.Bytes(), f.ContentType(), cacheControl, changed, nil), nil
+	return newRendered(body, f.ContentType(), cacheControl, changed, nil), nil
 }
 
 func (s *Server) archiveURL(n uint64, f feed.Format) string {

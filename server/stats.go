@@ -8,7 +8,8 @@ import (
 
 // handleStats serves GET /api/stats: the process's vital signs, for soak
 // tests and operators (goroutines, heap, open files, cached responses, and
-// the store's write groups and writes, whose ratio is the mean group size).
+// the store's write groups and writes, whose ratio is the mean group size,
+// and the kept items feeds are assembled from).
 // It needs a token, like every /api endpoint that is not a public read.
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.admit(w, r); err != nil {
@@ -22,6 +23,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		fds = len(ents)
 	}
 	groups, writes := s.admin.Groups()
+	items, itemBytes, itemHits, itemMisses := s.cache.fragments(s.cfg.ItemCacheBytes).stats()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"write_groups":  groups,
 		"writes":        writes,
@@ -32,5 +34,11 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		"num_gc":        m.NumGC,
 		"open_fds":      fds,
 		"cache_entries": s.cache.len(),
+		// The rendered items kept to assemble feeds from: their number,
+		// bytes, and the lookups that found one and that rendered one.
+		"item_fragments": items,
+		"item_bytes":     itemBytes,
+		"item_hits":      itemHits,
+		"item_misses":    itemMisses,
 	})
 }

@@ -40,6 +40,7 @@ type config struct {
 		KeepDeleted          time.Duration `yaml:"keep_deleted"`
 		MaxItemContent       int           `yaml:"max_item_content"`
 		MaxFeedContent       int           `yaml:"max_feed_content"`
+		ItemCache            int64         `yaml:"item_cache"`
 	} `yaml:"feeds"`
 	Summary struct {
 		Highlights int `yaml:"highlights"`
@@ -83,6 +84,7 @@ func defaultConfig() config {
 	c.Feeds.ArchivePage = d.ArchiveSize
 	c.Feeds.KeepDeleted = store.DefaultKeepDeleted
 	c.Feeds.MaxItemContent, c.Feeds.MaxFeedContent = d.MaxItemContent, d.MaxFeedContent
+	c.Feeds.ItemCache = d.ItemCacheBytes
 	c.Summary.Highlights = d.SummaryHighlights
 	c.Ingest.MaxBody = d.MaxBody
 	c.Shutdown.Grace = defaultGrace
@@ -216,6 +218,8 @@ func (c *config) check() error {
 		return bad("feeds.max_item_content", "%d is under 1 byte", f.MaxItemContent)
 	case f.MaxFeedContent < f.MaxItemContent:
 		return bad("feeds.max_feed_content", "%d is under feeds.max_item_content (%d)", f.MaxFeedContent, f.MaxItemContent)
+	case f.ItemCache < 1:
+		return bad("feeds.item_cache", "%d is under 1 byte", f.ItemCache)
 	case c.Summary.Highlights < 0:
 		return bad("summary.highlights", "%d is negative (0 shows none)", c.Summary.Highlights)
 	case c.Ingest.MaxBody < 1:
@@ -297,6 +301,7 @@ func (c *config) serverConfig() server.Config {
 		ArchiveSize:          c.Feeds.ArchivePage,
 		MaxItemContent:       c.Feeds.MaxItemContent,
 		MaxFeedContent:       c.Feeds.MaxFeedContent,
+		ItemCacheBytes:       c.Feeds.ItemCache,
 		// The database's directory has the room for a snapshot.
 		TempDir: filepath.Dir(c.Database),
 		Version: buildVersion(),

@@ -1,0 +1,120 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"sokbo/server"
+)
+
+// itemStats reads the kept items' counters from /api/stats.
+func itemStats(t *testing.T, e *env) (n, bytes, hits, misses float64) {
+	t.Helper()
+	r := e.do("GET", "/api/stats", nil, "Authorization", "Bearer "+token)
+	var v map[string]float64
+	if err := json.Unmarshal(r.Body, &v); err != nil {
+		t.Fatalf("stats: %d %s %v", r.Code, r.Body, err)
+	}
+	return v["item_fragments"], v["item_bytes"], v["item_hits"], v["item_misses"]
+}
+
+// TestAssembledFeedsFresh: whatever the budget of kept items — none fits,
+// some are evicted, all are kept — every feed a server assembles after
+// posts, edits and deletions is byte for byte what a server that has
+// kept nothing renders over the same store, and the kept bytes stay
+// within the budget.
+func TestAssembledFeedsFresh(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		budget int64
+	}{
+		{"nothing fits", 1},
+		{"evicting", 24 << 10},
+		{"all kept", 16 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			edit := func(c *server.Config) { c.ItemCacheBytes = tc.budget; c.MaxFeedContent = 600 }
+			e := startWith(t, edit, nil)
+			// The reference: a server made now over the same store, with
+			// nothing cached, which renders every item it serves.
+			reference := func(path string) []byte {
+				cfg := server.Config{Title: "sokbo test", BaseURL: e.Base, Lang: "ko", SummaryHighlights: 5, MaxBody: 64 << 10}
+				edit(&cfg)
+				rec := httptest.NewRecorder()
+				server.New(cfg, e.DB).ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+				return rec.Body.Bytes()
+			}
+			paths := []string{"/category/News/feed.rss", "/category/경제/feed.atom", "/archive/1/feed.json"}
+			for _, f := range []string{"rss", "atom", "json"} {
+				paths = append(paths, "/feed."+f, "/feed."+f+"?limit=5&page=2", "/category/News/feed."+f)
+			}
+			check := func(step string) {
+				t.Helper()
+				for _, p := range paths {
+					got, want := e.do("GET", p, nil), reference(p)
+					if got.Code != 200 || !bytes.Equal(got.Body, want) {
+						t.Fatalf("%s: GET %s: %d, %d bytes; want the %d bytes rendered from scratch", step, p, got.Code, len(got.Body), len(want))
+					}
+				}
+				if _, kept, _, _ := itemStats(t, e); kept > float64(tc.budget) {
+					t.Errorf("%s: %v bytes of items kept, budget %d", step, kept, tc.budget)
+				}
+			}
+			for i := range 12 {
+				cats := []string{"News", "경제"}[i%2:]
+				if r := e.post(doc(fmt.Sprintf("기사 %d", i), fmt.Sprintf("2026-11-%02d", i+1), cats...)); r.Code != 201 {
+					t.Fatalf("post %d: %d %s", i, r.Code, r.Body)
+				}
+			}
+			check("posted")
+			// An edit changes one item's body (and its size, so another
+			// item may now fit the feed's bound, or not): no feed keeps
+			// the old one.
+			edited := bytes.Replace(doc("기사 10", "2026-11-11", "News"), []byte("본문."), []byte("고친 본문, 더 길게 고친 본문."), 1)
+			if r := e.post(edited); r.Code != 200 {
+				t.Fatalf("edit: %d %s", r.Code, r.Body)
+			}
+			check("edited")
+			if r := e.do("DELETE", "/api/articles/2026-11-12-기사-11", nil, "Authorization", "Bearer "+token); r.Code != 204 {
+				t.Fatalf("delete: %d %s", r.Code, r.Body)
+			}
+			check("deleted")
+		})
+	}
+}
+
+// TestWriteRendersOnlyItsItem: after a post, the site's and the category's
+// feeds in the three formats render the new article's item once per
+// format (shared by the two feeds) and take every other item as kept.
+func TestWriteRendersOnlyItsItem(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	for i := range 20 {
+		if r := e.post(doc(fmt.Sprintf("기사 %d", i), fmt.Sprintf("2026-11-%02d", i+1), "News")); r.Code != 201 {
+			t.Fatalf("post %d: %d %s", i, r.Code, r.Body)
+		}
+	}
+	feeds := []string{"/feed.rss", "/feed.atom", "/feed.json", "/category/News/feed.rss", "/category/News/feed.atom", "/category/News/feed.json"}
+	get := func() {
+		for _, p := range feeds {
+			if r := e.do("GET", p, nil); r.Code != 200 {
+				t.Fatalf("GET %s: %d", p, r.Code)
+			}
+		}
+	}
+	get()
+	_, _, hits0, misses0 := itemStats(t, e)
+	if r := e.post(doc("새 기사", "2026-11-30", "News")); r.Code != 201 {
+		t.Fatalf("post: %d %s", r.Code, r.Body)
+	}
+	get()
+	_, _, hits1, misses1 := itemStats(t, e)
+	if misses, hits := misses1-misses0, hits1-hits0; misses != 3 || hits != 6*21-3 {
+		t.Errorf("after a post, the six feeds rendered %v items and took %v kept; want 3 and %d", misses, hits, 6*21-3)
+	}
+}
