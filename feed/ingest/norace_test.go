@@ -2,5 +2,9 @@
 
 package ingest_test
 
-// raceSlowdown is 1 without the race detector (see race_test.go).
-const raceSlowdown = 1
+// Without the race detector the budget applies as it is (see
+// race_test.go).
+const (
+	raceSlowdown = 1
+	raceAlloc    = 1
+)
