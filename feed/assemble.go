@@ -108,17 +108,25 @@ func (c *Channel) ItemContext() string {
 	return base + "\x00" + strconv.Itoa(c.Highlights) + "\x00" + c.Lang + "\x00" + fallback
 }
 
+// Assembled is a feed document made by Assemble, with where each item's
+// fragment lies in it: Body[Starts[i]:Ends[i]] is item i's. A cache of
+// compressed parts cuts the body there.
+type Assembled struct {
+	Body         []byte
+	Starts, Ends []int
+}
+
 // Assemble returns the feed of items in format f, the same bytes as
 // Write, made of its frame and the items' fragments: item returns the
 // fragment of items[i] (Item's bytes, kept from an earlier render or made
 // now) with its body or not, as full says.
-func Assemble(f Format, c *Channel, items []*Article, item func(i int, full bool) ([]byte, error)) ([]byte, error) {
+func Assemble(f Format, c *Channel, items []*Article, item func(i int, full bool) ([]byte, error)) (*Assembled, error) {
 	fr, err := NewFrame(f, c, items)
 	if err != nil {
 		return nil, err
 	}
 	if len(items) == 0 {
-		return fr.Empty, nil
+		return &Assembled{Body: fr.Empty}, nil
 	}
 	frags := make([][]byte, len(items))
 	n := len(fr.Head) + len(fr.Tail) + (len(items)-1)*len(fr.Sep)
@@ -128,13 +136,16 @@ func Assemble(f Format, c *Channel, items []*Article, item func(i int, full bool
 		}
 		n += len(frags[i])
 	}
-	out := make([]byte, 0, n)
-	out = append(out, fr.Head...)
+	a := &Assembled{Body: make([]byte, 0, n), Starts: make([]int, len(items)), Ends: make([]int, len(items))}
+	a.Body = append(a.Body, fr.Head...)
 	for i, b := range frags {
 		if i > 0 {
-			out = append(out, fr.Sep...)
+			a.Body = append(a.Body, fr.Sep...)
 		}
-		out = append(out, b...)
+		a.Starts[i] = len(a.Body)
+		a.Body = append(a.Body, b...)
+		a.Ends[i] = len(a.Body)
 	}
-	return append(out, fr.Tail...), nil
+	a.Body = append(a.Body, fr.Tail...)
+	return a, nil
 }

@@ -14,13 +14,22 @@ import (
 // assemble is feed.Assemble with each item rendered now by feed.Item.
 func assemble(t testing.TB, f feed.Format, c *feed.Channel, items []*feed.Article) []byte {
 	t.Helper()
-	b, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
+	a, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
 		return feed.Item(f, c, items[i], full)
 	})
 	if err != nil {
 		t.Fatalf("assemble %s: %v", f.Ext(), err)
 	}
-	return b
+	for i := range items {
+		frag, err := feed.Item(f, c, items[i], c.Fulls(items)[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Body[a.Starts[i]:a.Ends[i]]; !bytes.Equal(got, frag) {
+			t.Fatalf("assemble %s: item %d's span holds %q, not its fragment", f.Ext(), i, got)
+		}
+	}
+	return a.Body
 }
 
 // sameAssembled fails unless Assemble and Write make the same bytes.
@@ -162,7 +171,7 @@ func BenchmarkAssemble50(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				n = len(out)
+				n = len(out.Body)
 			}
 			b.SetBytes(int64(n))
 		})

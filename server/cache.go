@@ -207,6 +207,9 @@ func (c *cache) fill(e *entry, k cacheKey, render renderFunc, changed time.Time)
 	}
 	if e.r != nil {
 		e.r.now = c.now // before done is closed: waiters read it
+		// A feed comes with its gzip variant (gzipparts.go): no request
+		// need take a slot to make it.
+		e.gzip.Store(e.r.gzip.body != nil)
 	}
 }
 

@@ -93,3 +93,16 @@ func precompress(rd *rendered, coding string) {
 		lv.length = strconv.Itoa(len(lv.body))
 	})
 }
+
+// presetVariant gives rd its variant in coding (gzip or br), made by the
+// caller, unless it is made already.
+func presetVariant(rd *rendered, coding string, body []byte) {
+	lv := &rd.br
+	if coding == codingGzip {
+		lv = &rd.gzip
+	}
+	lv.once.Do(func() {
+		lv.body = body
+		lv.length = strconv.Itoa(len(body))
+	})
+}

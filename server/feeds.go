@@ -238,17 +238,23 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 }
 
 // renderFeed assembles the feed of items from their kept fragments,
-// rendering only those not kept (a changed article's).
+// rendering only those not kept (a changed article's), and its gzip
+// variant from kept compressed parts (gzipparts.go).
 func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Article, cacheControl string, changed time.Time) (*rendered, error) {
 	fs := s.cache.fragments(s.cfg.ItemCacheBytes)
 	context := c.ItemContext()
-	body, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
-		return fs.item(f, c, context, items[i], full)
+	idents := make([]uint64, len(items))
+	a, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
+		b, ident, err := fs.item(f, c, context, items[i], full)
+		idents[i] = ident
+		return b, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return newRendered(body, f.ContentType(), cacheControl, changed, nil), nil
+	rd := newRendered(a.Body, f.ContentType(), cacheControl, changed, nil)
+	presetVariant(rd, codingGzip, fs.gzipAssembled(a, idents))
+	return rd, nil
 }
 
 func (s *Server) archiveURL(n uint64, f feed.Format) string {

@@ -22,13 +22,15 @@ import (
 // evicted past the byte budget.
 type fragments struct {
 	mu     sync.Mutex
-	m      map[fragmentKey]*list.Element
+	m      map[keptKey]*list.Element
 	lru    *list.List // of *fragment, most recently used first
 	bytes  int64
 	budget int64
 	seed   maphash.Seed
-	// hits and misses count lookups, for /api/stats and the tests.
-	hits, misses uint64
+	// Lookups that found what they looked for and that did not, of
+	// items and of compressed parts, for /api/stats and the tests.
+	hits, misses         uint64
+	partHits, partMisses uint64
 }
 
 // fragmentKey is everything an item's bytes depend on.
@@ -40,8 +42,15 @@ type fragmentKey struct {
 	context string // feed.Channel.ItemContext
 }
 
+// keptKey is an item's fragment or a compressed part (gzipparts.go),
+// which share the budget.
+type keptKey struct {
+	item fragmentKey
+	part partKey
+}
+
 type fragment struct {
-	key  fragmentKey
+	key  keptKey
 	body []byte
 }
 
@@ -50,40 +59,47 @@ type fragment struct {
 const fragmentOverhead = 160
 
 func newFragments(budget int64) *fragments {
-	return &fragments{m: map[fragmentKey]*list.Element{}, lru: list.New(), budget: budget, seed: maphash.MakeSeed()}
+	return &fragments{m: map[keptKey]*list.Element{}, lru: list.New(), budget: budget, seed: maphash.MakeSeed()}
 }
 
 // item returns a's fragment in format f for channel c (whose ItemContext
-// is context), rendering and keeping it unless it is kept already.
-func (fs *fragments) item(f feed.Format, c *feed.Channel, context string, a *feed.Article, full bool) ([]byte, error) {
+// is context), rendering and keeping it unless it is kept already, and
+// the fragment's ident: a hash of its key, which names it in the keys of
+// compressed parts.
+func (fs *fragments) item(f feed.Format, c *feed.Channel, context string, a *feed.Article, full bool) ([]byte, uint64, error) {
 	k := fragmentKey{id: a.ID, version: fs.version(a), format: f, full: full, context: context}
-	if b, ok := fs.get(k); ok {
-		return b, nil
+	ident := maphash.Comparable(fs.seed, k)
+	if b, ok := fs.get(keptKey{item: k}); ok {
+		return b, ident, nil
 	}
 	b, err := feed.Item(f, c, a, full)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	fs.put(k, b)
-	return b, nil
+	fs.put(keptKey{item: k}, b)
+	return b, ident, nil
 }
 
-func (fs *fragments) get(k fragmentKey) ([]byte, bool) {
+func (fs *fragments) get(k keptKey) ([]byte, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	el, ok := fs.m[k]
+	hits, misses := &fs.hits, &fs.misses
+	if k.item == (fragmentKey{}) {
+		hits, misses = &fs.partHits, &fs.partMisses
+	}
 	if !ok {
-		fs.misses++
+		*misses++
 		return nil, false
 	}
-	fs.hits++
+	*hits++
 	fs.lru.MoveToFront(el)
 	return el.Value.(*fragment).body, true
 }
 
 // put keeps b under k, evicting the least recently used fragments past
 // the budget; a fragment larger than a quarter of the budget is not kept.
-func (fs *fragments) put(k fragmentKey, b []byte) {
+func (fs *fragments) put(k keptKey, b []byte) {
 	size := fragmentSize(k, b)
 	if size > fs.budget/4 {
 		return
@@ -104,31 +120,42 @@ func (fs *fragments) put(k fragmentKey, b []byte) {
 	}
 }
 
-func fragmentSize(k fragmentKey, b []byte) int64 {
-	return int64(len(b) + len(k.id) + fragmentOverhead)
+func fragmentSize(k keptKey, b []byte) int64 {
+	return int64(len(b) + len(k.item.id) + fragmentOverhead)
 }
 
-// stats returns the fragments kept, their bytes, and the lookups that
-// found one and that did not.
-func (fs *fragments) stats() (n int, bytes int64, hits, misses uint64) {
+// fragmentStats are the counters /api/stats shows.
+type fragmentStats struct {
+	n                    int
+	bytes                int64
+	hits, misses         uint64
+	partHits, partMisses uint64
+}
+
+func (fs *fragments) stats() fragmentStats {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	return len(fs.m), fs.bytes, fs.hits, fs.misses
+	return fragmentStats{len(fs.m), fs.bytes, fs.hits, fs.misses, fs.partHits, fs.partMisses}
 }
 
 // version identifies a's content: a hash of every field (a field added to
 // feed.Article must be added here: TestFragmentVersion fails until it is),
-// each string preceded by its length so that no two articles hash alike by
+// each string's hash preceded by its length so that no two articles hash alike by
 // moving bytes between fields. The seed is the process's, so no client can
 // aim at a collision.
 func (fs *fragments) version(a *feed.Article) uint64 {
 	var h maphash.Hash
 	h.SetSeed(fs.seed)
-	var n [binary.MaxVarintLen64]byte
-	num := func(v uint64) { h.Write(n[:binary.PutUvarint(n[:], v)]) }
+	var n [8]byte
+	num := func(v uint64) {
+		binary.LittleEndian.PutUint64(n[:], v)
+		h.Write(n[:])
+	}
+	// Each string is hashed whole and its hash written: Hash.WriteString
+	// works through a long body 128 bytes at a time, several times slower.
 	str := func(s string) {
 		num(uint64(len(s)))
-		h.WriteString(s)
+		num(maphash.String(fs.seed, s))
 	}
 	strs := func(ss []string) {
 		num(uint64(len(ss)))

@@ -2,23 +2,41 @@ package server_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"testing"
 
 	"sokbo/server"
 )
 
-// itemStats reads the kept items' counters from /api/stats.
-func itemStats(t *testing.T, e *env) (n, bytes, hits, misses float64) {
+// gunzip decompresses a whole gzip body with the standard library, which
+// checks its CRC-32 and length.
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("gzip: %v", err)
+	}
+	zr.Multistream(false)
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("gzip: %v", err)
+	}
+	return out
+}
+
+// itemStats reads /api/stats (the kept items' counters among them).
+func itemStats(t *testing.T, e *env) map[string]float64 {
 	t.Helper()
 	r := e.do("GET", "/api/stats", nil, "Authorization", "Bearer "+token)
 	var v map[string]float64
 	if err := json.Unmarshal(r.Body, &v); err != nil {
 		t.Fatalf("stats: %d %s %v", r.Code, r.Body, err)
 	}
-	return v["item_fragments"], v["item_bytes"], v["item_hits"], v["item_misses"]
+	return v
 }
 
 // TestAssembledFeedsFresh: whatever the budget of kept items — none fits,
@@ -60,8 +78,17 @@ func TestAssembledFeedsFresh(t *testing.T) {
 					if got.Code != 200 || !bytes.Equal(got.Body, want) {
 						t.Fatalf("%s: GET %s: %d, %d bytes; want the %d bytes rendered from scratch", step, p, got.Code, len(got.Body), len(want))
 					}
+					// The gzip variant, stitched from kept parts, is the
+					// same bytes compressed.
+					gz := e.do("GET", p, nil, "Accept-Encoding", "gzip")
+					if gz.Header.Get("Content-Encoding") != "gzip" {
+						t.Fatalf("%s: GET %s, gzip: Content-Encoding %q", step, p, gz.Header.Get("Content-Encoding"))
+					}
+					if body := gunzip(t, gz.Body); !bytes.Equal(body, want) {
+						t.Fatalf("%s: GET %s, gzip: %d bytes decompressed; want the %d bytes rendered from scratch", step, p, len(body), len(want))
+					}
 				}
-				if _, kept, _, _ := itemStats(t, e); kept > float64(tc.budget) {
+				if kept := itemStats(t, e)["item_bytes"]; kept > float64(tc.budget) {
 					t.Errorf("%s: %v bytes of items kept, budget %d", step, kept, tc.budget)
 				}
 			}
@@ -108,13 +135,19 @@ func TestWriteRendersOnlyItsItem(t *testing.T) {
 		}
 	}
 	get()
-	_, _, hits0, misses0 := itemStats(t, e)
+	before := itemStats(t, e)
 	if r := e.post(doc("새 기사", "2026-11-30", "News")); r.Code != 201 {
 		t.Fatalf("post: %d %s", r.Code, r.Body)
 	}
 	get()
-	_, _, hits1, misses1 := itemStats(t, e)
-	if misses, hits := misses1-misses0, hits1-hits0; misses != 3 || hits != 6*21-3 {
+	after := itemStats(t, e)
+	if misses, hits := after["item_misses"]-before["item_misses"], after["item_hits"]-before["item_hits"]; misses != 3 || hits != 6*21-3 {
 		t.Errorf("after a post, the six feeds rendered %v items and took %v kept; want 3 and %d", misses, hits, 6*21-3)
+	}
+	// The gzip parts compressed again: per format, the new item's and
+	// those of the four whose dictionary it entered; the category's feed,
+	// the same items in the same order, takes the site's.
+	if misses := after["gzip_part_misses"] - before["gzip_part_misses"]; misses != 3*5 {
+		t.Errorf("after a post, %v gzip parts compressed; want %d", misses, 3*5)
 	}
 }

@@ -53,7 +53,7 @@ func TestFragmentVersion(t *testing.T) {
 // least recently used first; a fragment over a quarter of the budget is
 // not kept.
 func TestFragmentsBudget(t *testing.T) {
-	key := func(i int) fragmentKey { return fragmentKey{id: string(rune('a' + i)), format: feed.RSS} }
+	key := func(i int) keptKey { return keptKey{item: fragmentKey{id: string(rune('a' + i)), format: feed.RSS}} }
 	body := make([]byte, 1000-1-fragmentOverhead) // 1,000 bytes with its key
 	for _, tc := range []struct {
 		name   string
@@ -77,9 +77,8 @@ func TestFragmentsBudget(t *testing.T) {
 					}
 				}
 			}
-			n, bytes, _, _ := fs.stats()
-			if n != tc.kept || bytes > tc.budget {
-				t.Errorf("%d kept, %d bytes; want %d within %d", n, bytes, tc.kept, tc.budget)
+			if st := fs.stats(); st.n != tc.kept || st.bytes > tc.budget {
+				t.Errorf("%d kept, %d bytes; want %d within %d", st.n, st.bytes, tc.kept, tc.budget)
 			}
 			for i := range tc.puts {
 				_, ok := fs.get(key(i))

@@ -23,7 +23,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		fds = len(ents)
 	}
 	groups, writes := s.admin.Groups()
-	items, itemBytes, itemHits, itemMisses := s.cache.fragments(s.cfg.ItemCacheBytes).stats()
+	items := s.cache.fragments(s.cfg.ItemCacheBytes).stats()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"write_groups":  groups,
 		"writes":        writes,
@@ -34,11 +34,14 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		"num_gc":        m.NumGC,
 		"open_fds":      fds,
 		"cache_entries": s.cache.len(),
-		// The rendered items kept to assemble feeds from: their number,
-		// bytes, and the lookups that found one and that rendered one.
-		"item_fragments": items,
-		"item_bytes":     itemBytes,
-		"item_hits":      itemHits,
-		"item_misses":    itemMisses,
+		// The rendered items and compressed parts kept to assemble feeds
+		// from: their number and bytes, and the lookups that found one
+		// and that made one.
+		"item_fragments":   items.n,
+		"item_bytes":       items.bytes,
+		"item_hits":        items.hits,
+		"item_misses":      items.misses,
+		"gzip_part_hits":   items.partHits,
+		"gzip_part_misses": items.partMisses,
 	})
 }
