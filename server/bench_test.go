@@ -8,10 +8,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sokbo/bench/corpus"
 	"sokbo/server"
@@ -138,25 +140,32 @@ func BenchmarkFeedGETLoopback(b *testing.B) {
 	}
 }
 
-// BenchmarkFeedRender measures a feed's cost after a write: render, gzip
-// and brotli of 50 seed-sized items (a POST invalidates it every time).
+// BenchmarkFeedRender measures a feed's cost after a write, the first GET
+// of the site's RSS feed of 50 seed-sized items after a POST invalidated
+// it: assembled (one new item) and sent as it is, gzipped or brotli'd.
 func BenchmarkFeedRender(b *testing.B) {
 	h := benchServer(b, 60)
 	doc := string(seed(b))
 	i := 0
-	for b.Loop() {
-		b.StopTimer()
-		body := fmt.Sprintf("---\nid: extra-%d\ndate: 2026-10-01\n%s", i, doc[4:])
-		req := httptest.NewRequest("POST", "/api/articles", stringsReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		h.ServeHTTP(httptest.NewRecorder(), req)
-		i++
-		b.StartTimer()
-		w := &discard{h: http.Header{}}
-		h.ServeHTTP(w, httptest.NewRequest("GET", "/feed.rss", nil))
-		if w.code != 200 {
-			b.Fatalf("status %d", w.code)
-		}
+	for _, coding := range []string{"identity", "gzip", "br"} {
+		b.Run(coding, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				body := fmt.Sprintf("---\nid: extra-%d\ndate: 2026-12-01\n%s", i, doc[4:])
+				req := httptest.NewRequest("POST", "/api/articles", stringsReader(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				h.ServeHTTP(httptest.NewRecorder(), req)
+				i++
+				b.StartTimer()
+				w := &discard{h: http.Header{}}
+				req = httptest.NewRequest("GET", "/feed.rss", nil)
+				req.Header.Set("Accept-Encoding", coding)
+				h.ServeHTTP(w, req)
+				if w.code != 200 {
+					b.Fatalf("status %d", w.code)
+				}
+			}
+		})
 	}
 }
 
@@ -250,6 +259,56 @@ func BenchmarkCompress(b *testing.B) {
 				b.ReportMetric(float64(len(body)), "in-bytes")
 				b.ReportMetric(float64(len(out)), "out-bytes")
 			})
+		}
+	}
+}
+
+// BenchmarkFreshLoop is bench/fresh.sh's round over loopback HTTP, in one
+// process so that it can be profiled: POST a new newsroom-shaped article in
+// News, dated now, then GET the site's and News's feeds in the three
+// formats with gzip on one keep-alive connection (the bodies are read,
+// not checked), over 1,000 stored articles.
+func BenchmarkFreshLoop(b *testing.B) {
+	h := benchServer(b, 0)
+	for i := range 1000 {
+		req := httptest.NewRequest("POST", "/api/articles", bytes.NewReader(corpus.Article(i, corpus.New(1, i))))
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 201 {
+			b.Fatalf("post %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	c := &http.Client{Transport: &http.Transport{DisableCompression: true, MaxConnsPerHost: 1}}
+	defer c.CloseIdleConnections()
+	do := func(req *http.Request, want int) {
+		res, err := c.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != want {
+			b.Fatalf("%s %s: %d", req.Method, req.URL.Path, res.StatusCode)
+		}
+	}
+	feeds := []string{"/feed.rss", "/feed.atom", "/feed.json", "/category/News/feed.rss", "/category/News/feed.atom", "/category/News/feed.json"}
+	n := 0
+	for b.Loop() {
+		doc := corpus.Template(corpus.New(2, n))
+		doc = regexp.MustCompile(`(?s)\ncategories:\n.*?\n(tags:)`).ReplaceAll(doc, []byte("\ncategories:\n  - News\n$1"))
+		doc = bytes.Replace(doc, []byte(corpus.IDPlaceholder), fmt.Appendf(nil, "fresh-%d", n), 1)
+		doc = bytes.Replace(doc, []byte(corpus.DatePlaceholder), []byte(time.Now().UTC().Format("2006-01-02 15:04:05.000000 -0700")), 1)
+		n++
+		req, _ := http.NewRequest("POST", ts.URL+"/api/articles", bytes.NewReader(doc))
+		req.Header.Set("Authorization", "Bearer "+token)
+		do(req, 201)
+		for _, f := range feeds {
+			req, _ := http.NewRequest("GET", ts.URL+f, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			do(req, 200)
 		}
 	}
 }

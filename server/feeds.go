@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
@@ -243,18 +245,20 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Article, cacheControl string, changed time.Time) (*rendered, error) {
 	fs := s.cache.fragments(s.cfg.ItemCacheBytes)
 	context := c.ItemContext()
-	idents := make([]uint64, len(items))
+	sums := make([]*[sha256.Size]byte, len(items))
 	a, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
-		b, ident, err := fs.item(f, c, context, items[i], full)
-		idents[i] = ident
+		b, sum, err := fs.item(f, c, context, items[i], full)
+		sums[i] = sum
 		return b, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	rd := newRendered(a.Body, f.ContentType(), cacheControl, changed, nil)
-	presetVariant(rd, codingGzip, fs.gzipAssembled(a, idents))
-	return rd, nil
+	idents := make([]uint64, len(sums))
+	for i, sum := range sums {
+		idents[i] = binary.LittleEndian.Uint64(sum[:8])
+	}
+	return newFeedResponse(a, sums, fs.gzipAssembled(a, idents), f.ContentType(), cacheControl, changed), nil
 }
 
 func (s *Server) archiveURL(n uint64, f feed.Format) string {

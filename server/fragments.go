@@ -2,10 +2,13 @@ package server
 
 import (
 	"container/list"
+	"crypto/sha256"
 	"encoding/binary"
 	"hash/maphash"
+	"runtime"
 	"sync"
 	"time"
+	"weak"
 
 	"sokbo/feed"
 )
@@ -27,6 +30,8 @@ type fragments struct {
 	bytes  int64
 	budget int64
 	seed   maphash.Seed
+	// versions remembers the version of each article alive (version).
+	versions map[weak.Pointer[feed.Article]]uint64
 	// Lookups that found what they looked for and that did not, of
 	// items and of compressed parts, for /api/stats and the tests.
 	hits, misses         uint64
@@ -52,6 +57,7 @@ type keptKey struct {
 type fragment struct {
 	key  keptKey
 	body []byte
+	sum  *[sha256.Size]byte // of body, for items
 }
 
 // fragmentOverhead is what a kept fragment costs besides its bytes (the
@@ -59,28 +65,43 @@ type fragment struct {
 const fragmentOverhead = 160
 
 func newFragments(budget int64) *fragments {
-	return &fragments{m: map[keptKey]*list.Element{}, lru: list.New(), budget: budget, seed: maphash.MakeSeed()}
+	return &fragments{m: map[keptKey]*list.Element{}, lru: list.New(), budget: budget, seed: maphash.MakeSeed(),
+		versions: map[weak.Pointer[feed.Article]]uint64{}}
 }
 
 // item returns a's fragment in format f for channel c (whose ItemContext
 // is context), rendering and keeping it unless it is kept already, and
-// the fragment's ident: a hash of its key, which names it in the keys of
-// compressed parts.
-func (fs *fragments) item(f feed.Format, c *feed.Channel, context string, a *feed.Article, full bool) ([]byte, uint64, error) {
-	k := fragmentKey{id: a.ID, version: fs.version(a), format: f, full: full, context: context}
-	ident := maphash.Comparable(fs.seed, k)
-	if b, ok := fs.get(keptKey{item: k}); ok {
-		return b, ident, nil
+// the SHA-256 of its bytes, which an assembled feed's ETag and the keys
+// of its compressed parts are made of.
+func (fs *fragments) item(f feed.Format, c *feed.Channel, context string, a *feed.Article, full bool) ([]byte, *[sha256.Size]byte, error) {
+	k := keptKey{item: fragmentKey{id: a.ID, version: fs.version(a), format: f, full: full, context: context}}
+	if fr, ok := fs.lookup(k); ok {
+		return fr.body, fr.sum, nil
 	}
 	b, err := feed.Item(f, c, a, full)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	fs.put(keptKey{item: k}, b)
-	return b, ident, nil
+	sum := sha256.Sum256(b)
+	fs.keep(&fragment{key: k, body: b, sum: &sum})
+	return b, &sum, nil
 }
 
+// get returns the bytes kept under k.
 func (fs *fragments) get(k keptKey) ([]byte, bool) {
+	fr, ok := fs.lookup(k)
+	if !ok {
+		return nil, false
+	}
+	return fr.body, true
+}
+
+// put keeps b under k (see keep).
+func (fs *fragments) put(k keptKey, b []byte) {
+	fs.keep(&fragment{key: k, body: b})
+}
+
+func (fs *fragments) lookup(k keptKey) (*fragment, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	el, ok := fs.m[k]
@@ -94,22 +115,22 @@ func (fs *fragments) get(k keptKey) ([]byte, bool) {
 	}
 	*hits++
 	fs.lru.MoveToFront(el)
-	return el.Value.(*fragment).body, true
+	return el.Value.(*fragment), true
 }
 
-// put keeps b under k, evicting the least recently used fragments past
-// the budget; a fragment larger than a quarter of the budget is not kept.
-func (fs *fragments) put(k keptKey, b []byte) {
-	size := fragmentSize(k, b)
+// keep keeps fr, evicting the least recently used fragments past the
+// budget; a fragment larger than a quarter of the budget is not kept.
+func (fs *fragments) keep(fr *fragment) {
+	size := fragmentSize(fr.key, fr.body)
 	if size > fs.budget/4 {
 		return
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if _, ok := fs.m[k]; ok {
+	if _, ok := fs.m[fr.key]; ok {
 		return // another render kept it meanwhile
 	}
-	fs.m[k] = fs.lru.PushFront(&fragment{key: k, body: b})
+	fs.m[fr.key] = fs.lru.PushFront(fr)
 	fs.bytes += size
 	for fs.bytes > fs.budget {
 		el := fs.lru.Back()
@@ -138,12 +159,42 @@ func (fs *fragments) stats() fragmentStats {
 	return fragmentStats{len(fs.m), fs.bytes, fs.hits, fs.misses, fs.partHits, fs.partMisses}
 }
 
-// version identifies a's content: a hash of every field (a field added to
+// version identifies a's content (contentVersion), remembered for as long
+// as a is alive: the store hands out the same shared, immutable article
+// for as long as it is unchanged (store.DB.Latest), so each feed render
+// after a write hashes only the new article, not all fifty.
+func (fs *fragments) version(a *feed.Article) uint64 {
+	wp := weak.Make(a)
+	fs.mu.Lock()
+	v, ok := fs.versions[wp]
+	fs.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = fs.contentVersion(a)
+	fs.mu.Lock()
+	_, dup := fs.versions[wp]
+	fs.versions[wp] = v
+	fs.mu.Unlock()
+	if !dup {
+		runtime.AddCleanup(a, fs.forget, wp)
+	}
+	return v
+}
+
+// forget drops the version of a collected article.
+func (fs *fragments) forget(wp weak.Pointer[feed.Article]) {
+	fs.mu.Lock()
+	delete(fs.versions, wp)
+	fs.mu.Unlock()
+}
+
+// contentVersion identifies a's content: a hash of every field (a field added to
 // feed.Article must be added here: TestFragmentVersion fails until it is),
 // each string's hash preceded by its length so that no two articles hash alike by
 // moving bytes between fields. The seed is the process's, so no client can
 // aim at a collision.
-func (fs *fragments) version(a *feed.Article) uint64 {
+func (fs *fragments) contentVersion(a *feed.Article) uint64 {
 	var h maphash.Hash
 	h.SetSeed(fs.seed)
 	var n [8]byte

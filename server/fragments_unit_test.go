@@ -1,7 +1,12 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -17,7 +22,7 @@ func TestFragmentVersion(t *testing.T) {
 	base := feed.Article{ID: "a", GUID: "g", Title: "t", Authors: []string{"x"}, Categories: []string{"c"},
 		Highlights: []string{"h1", "h2"}, ContentHTML: "<p>b</p>", Published: when, Updated: when}
 	cp := base
-	if fs.version(&base) != fs.version(&cp) {
+	if fs.contentVersion(&base) != fs.contentVersion(&cp) {
 		t.Fatal("an equal copy has another version")
 	}
 	typ := reflect.TypeFor[feed.Article]()
@@ -36,7 +41,7 @@ func TestFragmentVersion(t *testing.T) {
 		default:
 			t.Fatalf("field %s of type %s: teach version (and this test) about it", field.Name, field.Type)
 		}
-		if fs.version(&a) == fs.version(&base) {
+		if fs.contentVersion(&a) == fs.contentVersion(&base) {
 			t.Errorf("changing %s keeps the version", field.Name)
 		}
 	}
@@ -44,7 +49,7 @@ func TestFragmentVersion(t *testing.T) {
 	a, b := base, base
 	a.Excerpt, a.FeatureText = "ab", ""
 	b.Excerpt, b.FeatureText = "a", "b"
-	if fs.version(&a) == fs.version(&b) {
+	if fs.contentVersion(&a) == fs.contentVersion(&b) {
 		t.Error("moving a byte between fields keeps the version")
 	}
 }
@@ -88,6 +93,106 @@ func TestFragmentsBudget(t *testing.T) {
 				}
 				if ok != want {
 					t.Errorf("fragment %d kept = %v, want %v", i, ok, want)
+				}
+			}
+		})
+	}
+}
+
+// TestVersionRemembered: an article's version is hashed once while it is
+// alive, and forgotten once it is collected.
+func TestVersionRemembered(t *testing.T) {
+	fs := newFragments(1 << 20)
+	a := &feed.Article{ID: "a", ContentHTML: "<p>b</p>"}
+	if fs.version(a) != fs.contentVersion(a) || fs.version(a) != fs.contentVersion(a) {
+		t.Fatal("the remembered version is not the content's")
+	}
+	count := func() int {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		return len(fs.versions)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d versions remembered, want 1", n)
+	}
+	a = nil
+	for i := 0; i < 100 && count() > 0; i++ {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if n := count(); n != 0 {
+		t.Errorf("%d versions remembered after the article was collected, want 0", n)
+	}
+}
+
+// TestGzipStitched: the stitched gzip member of a feed decompresses to
+// its body, whatever parts are kept: none, all, about half (runs of
+// parts compressed together, broken by kept ones), and for feeds of no,
+// one, small and large items.
+func TestGzipStitched(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"속보 ", "<p>", "</p>", "대통령실 ", "news ", "&amp; ", "협력 ", "\n"}
+	doc := func(sizes []int) *feed.Assembled {
+		a := &feed.Assembled{Body: []byte(`<?xml version="1.0"?><rss><channel><title>t</title>`)}
+		for i, n := range sizes {
+			if i > 0 {
+				a.Body = append(a.Body, ",\n    "...)
+			}
+			a.Starts = append(a.Starts, len(a.Body))
+			a.Body = append(a.Body, "<item>"...)
+			for len(a.Body)-a.Starts[i] < n {
+				a.Body = append(a.Body, words[rng.IntN(len(words))]...)
+			}
+			a.Body = append(a.Body, "</item>"...)
+			a.Ends = append(a.Ends, len(a.Body))
+		}
+		a.Body = append(a.Body, "</channel></rss>\n"...)
+		return a
+	}
+	sizes := func(n, min, spread int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = min + rng.IntN(spread)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name  string
+		sizes []int
+	}{
+		{"no items", nil},
+		{"one item", []int{5000}},
+		{"small items", sizes(60, 100, 900)},
+		{"large items", sizes(20, 8000, 30000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := doc(tc.sizes)
+			idents := make([]uint64, len(tc.sizes))
+			for i := range idents {
+				idents[i] = rng.Uint64()
+			}
+			fs := newFragments(64 << 20)
+			for round, keep := range []func(i int) bool{
+				func(int) bool { return false },      // nothing kept: one run
+				func(int) bool { return true },       // all kept from the round before
+				func(i int) bool { return i%2 == 0 }, // about half dropped, at random
+			} {
+				fs.mu.Lock()
+				for k, el := range fs.m {
+					if k.part != (partKey{}) && !keep(int(k.part.item%1000)) {
+						fs.lru.Remove(el)
+						delete(fs.m, k)
+					}
+				}
+				fs.mu.Unlock()
+				gz := fs.gzipAssembled(a, idents)
+				zr, err := gzip.NewReader(bytes.NewReader(gz))
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+				got, err := io.ReadAll(zr)
+				if err != nil || !bytes.Equal(got, a.Body) {
+					t.Fatalf("round %d: %d of %d bytes back, %v", round, len(got), len(a.Body), err)
 				}
 			}
 		})

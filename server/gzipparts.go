@@ -15,12 +15,13 @@ import (
 // A feed's gzip variant is stitched from kept compressed parts, one per
 // item, so that the GET after a write compresses only what the write
 // changed: compressing the whole 50-item feed took longer than the rest
-// of the freshness budget (bench/README.md, "Freshness"). Each part is
-// compressed with the 32 KiB of items before it as its dictionary, which
-// keeps the variant about as small as one compressed whole: the items of a
-// feed repeat much of each other. A part is kept under its item and the
-// items its dictionary came from, so after a write only the new item and
-// the few whose dictionary it entered are compressed again.
+// of the freshness budget (bench/README.md, "Freshness"). Each part may
+// refer back into the 32 KiB of items before it (not the feed's head,
+// which changes with every write), which keeps the variant about as small
+// as one compressed whole: the items of a feed repeat much of each other.
+// A part is kept under its item and the items in that window, so after a
+// write at the top only the parts within 32 KiB of the new item are
+// compressed again, in one pass of one writer.
 //
 // Deflate allows this: each part ends with a sync flush (byte-aligned,
 // not final), refers back only into bytes that precede it in the
@@ -28,16 +29,12 @@ import (
 // trailer's CRC-32 is computed over the whole body.
 
 // gzipPartLevel is the deflate level of the parts: each is compressed once
-// per change of its window, so a good level costs little.
+// per change of its window, so a good level costs little (the table is in
+// bench/README.md).
 const gzipPartLevel = 6
 
-// A part's dictionary is the items before it, at most dictItems of them
-// and deflate's window: a write at the top of a feed then compresses
-// again at most dictItems+1 parts, however small its items are.
-const (
-	windowSize = 32 << 10
-	dictItems  = 4
-)
+// windowSize is deflate's: how far back a part may refer.
+const windowSize = 32 << 10
 
 // gzipHeader is a gzip member header without name, time or flags, from an
 // unknown system (as compress/gzip writes it).
@@ -47,92 +44,116 @@ var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 var finalBlock = []byte{0x03, 0x00}
 
 // partKey identifies a compressed part: the item's fragment (its ident)
-// and the fragments its dictionary came from (window), or first for the
-// first item, compressed without a dictionary and without the separator
-// before it.
+// and the fragments of the window before it, or first for the first item,
+// compressed without a window and without the separator before it.
 type partKey struct {
 	item, window uint64
 	first        bool
 }
 
+// flateWriters keeps writers for reuse: a writer's state is large, and
+// making one cost more than compressing a part.
 var flateWriters = sync.Pool{New: func() any {
 	w, _ := flate.NewWriter(nil, gzipPartLevel)
 	return w
 }}
 
-// deflatePart compresses b with dict as the bytes before it, ending with
-// a sync flush.
-func deflatePart(b, dict []byte) []byte {
+// deflateAlone compresses b without a dictionary, ending with a sync
+// flush.
+func deflateAlone(b []byte) []byte {
 	var buf bytes.Buffer
-	buf.Grow(len(b)/3 + 64)
 	w := flateWriters.Get().(*flate.Writer)
-	w.ResetDict(&buf, dict)
+	// ResetDict, not Reset, which would fill the window with the
+	// dictionary the writer's last user gave it.
+	w.ResetDict(&buf, nil)
 	_, _ = w.Write(b) // a bytes.Buffer does not fail
 	_ = w.Flush()
-	w.ResetDict(nil, nil) // hold no reference to b or the buffer
-	flateWriters.Put(w)
+	releaseWriter(w)
 	return buf.Bytes()
 }
 
-// gzipAssembled returns the gzip member of a whose items are the
-// fragments idents names (fragmentIdent), with the kept parts.
+// releaseWriter returns w to the pool holding no reference to what it
+// compressed or wrote to.
+func releaseWriter(w *flate.Writer) {
+	w.ResetDict(nil, nil)
+	flateWriters.Put(w)
+}
+
+// gzipAssembled returns the gzip member of a whose items' fragments have
+// the idents given (fragmentIdent), with the kept parts.
 func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
 	body := a.Body
 	n := len(a.Starts)
 	if n == 0 {
-		return gzipMember(body, deflatePart(body, nil))
+		return gzipMember(body, deflateAlone(body))
 	}
 	parts := make([][]byte, 0, n+2)
-	parts = append(parts, deflatePart(body[:a.Starts[0]], nil)) // the head
-	size := len(parts[0])
+	parts = append(parts, deflateAlone(body[:a.Starts[0]])) // the head
+	var w *flate.Writer                                     // compresses the parts not kept
+	var buf bytes.Buffer                                    // its output
+	run := false                                            // w has just compressed the part before this one
 	for i := range n {
-		start, dictStart := a.Starts[0], a.Starts[0]
+		start, from := a.Starts[0], a.Starts[0] // the part, and its window
 		k := partKey{item: idents[i], first: i == 0}
 		if i > 0 {
 			start = a.Ends[i-1] // the separator before the item, then the item
-			dictStart = max(a.Starts[max(0, i-dictItems)], start-windowSize)
-			var h maphash.Hash
-			h.SetSeed(fs.seed)
-			var b [8]byte
-			for j := i - 1; j >= 0; j-- {
-				binary.LittleEndian.PutUint64(b[:], idents[j])
-				h.Write(b[:])
-				if a.Starts[j] <= dictStart {
-					break
-				}
-			}
-			k.window = h.Sum64()
+			from = max(from, start-windowSize)
+			k.window = fs.windowIdent(a, idents, i, from)
 		}
-		p, ok := fs.get(keptKey{part: k})
-		if !ok {
-			p = deflatePart(body[start:a.Ends[i]], body[dictStart:start])
-			fs.put(keptKey{part: k}, p)
+		if p, ok := fs.get(keptKey{part: k}); ok {
+			parts = append(parts, p)
+			run = false
+			continue
 		}
+		if w == nil {
+			w = flateWriters.Get().(*flate.Writer)
+			defer releaseWriter(w)
+		}
+		if !run {
+			w.ResetDict(&buf, body[from:start])
+			run = true
+		}
+		// A writer that has compressed the parts before this one refers
+		// back into them as into a dictionary: its window is the same.
+		_, _ = w.Write(body[start:a.Ends[i]])
+		_ = w.Flush()
+		p := bytes.Clone(buf.Bytes())
+		buf.Reset()
+		fs.put(keptKey{part: k}, p)
 		parts = append(parts, p)
+	}
+	parts = append(parts, deflateAlone(body[a.Ends[n-1]:])) // the tail
+	return gzipMember(body, parts...)
+}
+
+// windowIdent identifies the window of item i's part, body[from:start of
+// part i]: the idents of the items it overlaps, which fix its bytes.
+func (fs *fragments) windowIdent(a *feed.Assembled, idents []uint64, i, from int) uint64 {
+	var h maphash.Hash
+	h.SetSeed(fs.seed)
+	var b [8]byte
+	for j := i - 1; j >= 0; j-- {
+		binary.LittleEndian.PutUint64(b[:], idents[j])
+		h.Write(b[:])
+		if a.Starts[j] <= from {
+			break
+		}
+	}
+	return h.Sum64()
+}
+
+// gzipMember is the gzip member of body whose deflate parts are parts:
+// the header, the parts, the final block, the CRC-32 and length of body.
+func gzipMember(body []byte, parts ...[]byte) []byte {
+	size := len(gzipHeader) + len(finalBlock) + 8
+	for _, p := range parts {
 		size += len(p)
 	}
-	parts = append(parts, deflatePart(body[a.Ends[n-1]:], nil)) // the tail
-	size += len(parts[len(parts)-1])
-	out := make([]byte, 0, len(gzipHeader)+size+len(finalBlock)+8)
+	out := make([]byte, 0, size)
 	out = append(out, gzipHeader...)
 	for _, p := range parts {
 		out = append(out, p...)
 	}
-	return gzipTrailer(out, body)
-}
-
-// gzipMember is the gzip member of body whose deflate parts are parts.
-func gzipMember(body []byte, parts ...[]byte) []byte {
-	out := append([]byte(nil), gzipHeader...)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return gzipTrailer(out, body)
-}
-
-// gzipTrailer ends the deflate stream in out and appends the trailer of
-// body: its CRC-32 and length.
-func gzipTrailer(out, body []byte) []byte {
 	out = append(out, finalBlock...)
 	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(body))
 	return binary.LittleEndian.AppendUint32(out, uint32(len(body)))
