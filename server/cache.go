@@ -29,6 +29,7 @@ type cache struct {
 	bytes     int64 // held by the entries' bodies, estimated
 	budget    int64 // most bytes to hold
 	limit     renderLimit
+	warmer    warmer
 	started   time.Time
 	now       func() time.Time
 	// items are the rendered items feeds are assembled from, made on
@@ -54,6 +55,10 @@ type entry struct {
 	hot  bool
 	// compressed tells, per coding, whether precompress has run.
 	gzip, br atomic.Bool
+	// warm renders the entry again after a write, for an entry a client
+	// asked for (requested) since it was made (cachewarm.go).
+	warm      renderFunc
+	requested bool
 }
 
 // renderFunc renders an entry; it receives the time the scope last
@@ -86,6 +91,13 @@ func (c *cache) get(k cacheKey, render renderFunc) (*rendered, error) {
 // c.limit, or for ctx to be done (whose error it then returns); an entry
 // already made waits for nothing.
 func (c *cache) fetch(ctx context.Context, k cacheKey, coding string, render renderFunc) (*rendered, error) {
+	return c.fetchFor(ctx, k, coding, render, nil, true)
+}
+
+// fetchFor is fetch with, for an entry it makes, warm: how to render it
+// again in the background after a write (cachewarm.go), nil for none;
+// requested tells whether a client asked for k (the warmer does not).
+func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render, warm renderFunc, requested bool) (*rendered, error) {
 	held := false // a slot of c.limit
 	defer func() {
 		if held {
@@ -97,6 +109,7 @@ func (c *cache) fetch(ctx context.Context, k cacheKey, coding string, render ren
 		g := c.gen[k.scope]
 		if e, ok := c.entries[k]; ok && e.gen == g {
 			c.touch(e)
+			e.requested = e.requested || requested
 			c.mu.Unlock()
 			if held { // another request rendered k while this one waited
 				c.limit.release()
@@ -119,7 +132,7 @@ func (c *cache) fetch(ctx context.Context, k cacheKey, coding string, render ren
 	if !ok {
 		changed = c.started
 	}
-	e := &entry{key: k, gen: g, done: make(chan struct{})}
+	e := &entry{key: k, gen: g, done: make(chan struct{}), warm: warm, requested: requested}
 	// A stale entry's key was in demand: its successor starts hot.
 	old, wasHot := c.entries[k]
 	c.remove(k)
@@ -226,13 +239,17 @@ func (c *cache) len() int {
 	return len(c.entries)
 }
 
-// invalidate marks every entry of the scopes stale.
+// invalidate marks every entry of the scopes stale, and starts rendering
+// again in the background the feeds among them that clients read
+// (cachewarm.go).
 func (c *cache) invalidate(scopes ...string) {
 	now := c.now()
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	jobs := c.warmJobs(scopes)
 	for _, s := range scopes {
 		c.gen[s]++
 		c.changed[s] = now
 	}
+	c.mu.Unlock()
+	c.startWarm(jobs)
 }

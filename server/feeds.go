@@ -113,10 +113,12 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 			key.name += " " + feed.CategoryKey(category)
 		}
 		var rd *rendered
-		rd, err = s.cache.fetch(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), func(changed time.Time) (*rendered, error) {
-			// The render outlives this request when others wait for it.
-			return s.renderFeedPage(context.WithoutCancel(r.Context()), p, changed)
-		})
+		// The render outlives this request when others wait for it, and
+		// is done again ahead of the next request after a write.
+		render := func(changed time.Time) (*rendered, error) {
+			return s.renderFeedPage(context.Background(), p, changed)
+		}
+		rd, err = s.cache.fetchFor(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), render, render, true)
 		if err == nil {
 			rd.serve(w, r)
 			return
