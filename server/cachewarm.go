@@ -16,8 +16,9 @@ import (
 // without readers renders nothing ahead, and readers cause no render they
 // would not have caused themselves.
 
-// maxWarm bounds the feeds rendered ahead after one write, the most
-// recently read first.
+// maxWarm bounds the feeds rendered ahead after one write. They are
+// rendered least recently read first: readers poll in turns, so the feed
+// read longest ago is the one asked for again soonest.
 const maxWarm = 8
 
 // warmJob renders one entry ahead.
@@ -35,11 +36,11 @@ type warmer struct {
 }
 
 // warmJobs lists the entries of scopes to render ahead: current, read by a
-// client since they were made, asked for more than once (hot), most
+// client since they were made, asked for more than once (hot), least
 // recently used first; c.mu is held, before the scopes' generations move.
 func (c *cache) warmJobs(scopes []string) []warmJob {
 	var jobs []warmJob
-	for el := c.hot.Front(); el != nil && len(jobs) < maxWarm; el = el.Next() {
+	for el := c.hot.Back(); el != nil && len(jobs) < maxWarm; el = el.Prev() {
 		e := el.Value.(*entry)
 		if e.warm == nil || !e.requested || e.gen != c.gen[e.key.scope] {
 			continue

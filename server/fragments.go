@@ -30,6 +30,7 @@ type fragments struct {
 	bytes  int64
 	budget int64
 	seed   maphash.Seed
+	level  int // of the gzip parts: gzipPartLevel (a benchmark varies it)
 	// versions remembers the version of each article alive (version).
 	versions map[weak.Pointer[feed.Article]]uint64
 	// Lookups that found what they looked for and that did not, of
@@ -65,7 +66,7 @@ type fragment struct {
 const fragmentOverhead = 160
 
 func newFragments(budget int64) *fragments {
-	return &fragments{m: map[keptKey]*list.Element{}, lru: list.New(), budget: budget, seed: maphash.MakeSeed(),
+	return &fragments{m: map[keptKey]*list.Element{}, lru: list.New(), budget: budget, seed: maphash.MakeSeed(), level: gzipPartLevel,
 		versions: map[weak.Pointer[feed.Article]]uint64{}}
 }
 

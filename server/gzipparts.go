@@ -51,32 +51,38 @@ type partKey struct {
 	first        bool
 }
 
-// flateWriters keeps writers for reuse: a writer's state is large, and
-// making one cost more than compressing a part.
-var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, gzipPartLevel)
-	return w
-}}
+// flateWriters keeps writers for reuse, per level: a writer's state is
+// large, and making one cost more than compressing a part.
+var flateWriters [flate.BestCompression + 1]sync.Pool
 
-// deflateAlone compresses b without a dictionary, ending with a sync
-// flush.
-func deflateAlone(b []byte) []byte {
+// getWriter returns a writer at level from the pool, or a new one.
+func getWriter(level int) *flate.Writer {
+	if w, ok := flateWriters[level].Get().(*flate.Writer); ok {
+		return w
+	}
+	w, _ := flate.NewWriter(nil, level)
+	return w
+}
+
+// releaseWriter returns w, of level, to the pool holding no reference to
+// what it compressed or wrote to.
+func releaseWriter(w *flate.Writer, level int) {
+	w.ResetDict(nil, nil)
+	flateWriters[level].Put(w)
+}
+
+// deflateAlone compresses b at level without a dictionary, ending with a
+// sync flush.
+func deflateAlone(b []byte, level int) []byte {
 	var buf bytes.Buffer
-	w := flateWriters.Get().(*flate.Writer)
+	w := getWriter(level)
 	// ResetDict, not Reset, which would fill the window with the
 	// dictionary the writer's last user gave it.
 	w.ResetDict(&buf, nil)
 	_, _ = w.Write(b) // a bytes.Buffer does not fail
 	_ = w.Flush()
-	releaseWriter(w)
+	releaseWriter(w, level)
 	return buf.Bytes()
-}
-
-// releaseWriter returns w to the pool holding no reference to what it
-// compressed or wrote to.
-func releaseWriter(w *flate.Writer) {
-	w.ResetDict(nil, nil)
-	flateWriters.Put(w)
 }
 
 // gzipAssembled returns the gzip member of a whose items' fragments have
@@ -85,13 +91,13 @@ func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
 	body := a.Body
 	n := len(a.Starts)
 	if n == 0 {
-		return gzipMember(body, deflateAlone(body))
+		return gzipMember(body, deflateAlone(body, fs.level))
 	}
 	parts := make([][]byte, 0, n+2)
-	parts = append(parts, deflateAlone(body[:a.Starts[0]])) // the head
-	var w *flate.Writer                                     // compresses the parts not kept
-	var buf bytes.Buffer                                    // its output
-	run := false                                            // w has just compressed the part before this one
+	parts = append(parts, deflateAlone(body[:a.Starts[0]], fs.level)) // the head
+	var w *flate.Writer                                               // compresses the parts not kept
+	var buf bytes.Buffer                                              // its output
+	run := false                                                      // w has just compressed the part before this one
 	for i := range n {
 		start, from := a.Starts[0], a.Starts[0] // the part, and its window
 		k := partKey{item: idents[i], first: i == 0}
@@ -106,8 +112,8 @@ func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
 			continue
 		}
 		if w == nil {
-			w = flateWriters.Get().(*flate.Writer)
-			defer releaseWriter(w)
+			w = getWriter(fs.level)
+			defer releaseWriter(w, fs.level)
 		}
 		if !run {
 			w.ResetDict(&buf, body[from:start])
@@ -122,7 +128,7 @@ func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
 		fs.put(keptKey{part: k}, p)
 		parts = append(parts, p)
 	}
-	parts = append(parts, deflateAlone(body[a.Ends[n-1]:])) // the tail
+	parts = append(parts, deflateAlone(body[a.Ends[n-1]:], fs.level)) // the tail
 	return gzipMember(body, parts...)
 }
 

@@ -1,0 +1,81 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"net/url"
+	"testing"
+	"time"
+
+	"sokbo/bench/corpus"
+	"sokbo/feed"
+	"sokbo/feed/ingest"
+)
+
+// BenchmarkGzipAfterWrite measures the gzip variant of a 50-item site feed
+// of newsroom-shaped articles (bench/corpus) right after a write put a new
+// article on top, the parts of the feed before it kept: the compression on
+// the path of the first GET after a write. It reports the variant's size
+// (gz-bytes) and, for comparison, compressing the whole body at once
+// (whole-*). gzipPartLevel was chosen from it (bench/README.md).
+func BenchmarkGzipAfterWrite(b *testing.B) {
+	base, _ := url.Parse("http://127.0.0.1/")
+	arts := make([]*feed.Article, 51)
+	for i := range arts {
+		res, err := ingest.Parse(context.Background(), corpus.Article(i, corpus.New(1, i)), ingest.Options{BaseURL: base, Lang: "ko"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		arts[i] = res.Article
+	}
+	for _, f := range []feed.Format{feed.RSS, feed.JSON} {
+		c := &feed.Channel{Title: "sokbo", BaseURL: base, HomeURL: base.String(), Lang: "ko", Author: "sokbo", Highlights: 5, MaxItemContent: 64 << 10, MaxFeedContent: 2 << 20}
+		assemble := func(fs *fragments, items []*feed.Article) (*feed.Assembled, []uint64) {
+			idents := make([]uint64, len(items))
+			a, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
+				body, sum, err := fs.item(f, c, c.ItemContext(), items[i], full)
+				if sum != nil {
+					idents[i] = uint64(sum[0]) | uint64(sum[1])<<8 | uint64(sum[2])<<16 | uint64(sum[3])<<24 | uint64(sum[4])<<32
+				}
+				return body, err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return a, idents
+		}
+		for _, level := range []int{1, 4, 5, 6, 9} {
+			b.Run(fmt.Sprintf("%s/level-%d", f.Ext(), level), func(b *testing.B) {
+				var size int
+				for b.Loop() {
+					b.StopTimer()
+					fs := newFragments(64 << 20)
+					fs.level = level
+					fs.gzipAssembled(assemble(fs, arts[1:])) // before the write
+					a, idents := assemble(fs, arts[:50])
+					b.StartTimer()
+					size = len(fs.gzipAssembled(a, idents))
+				}
+				b.ReportMetric(float64(size), "gz-bytes")
+			})
+		}
+		a, _ := assemble(newFragments(64<<20), arts[:50])
+		for _, level := range []int{1, 4, 6} {
+			b.Run(fmt.Sprintf("%s/whole-%d", f.Ext(), level), func(b *testing.B) {
+				var size int
+				for b.Loop() {
+					var buf bytes.Buffer
+					zw, _ := gzip.NewWriterLevel(&buf, level)
+					_, _ = zw.Write(a.Body)
+					_ = zw.Close()
+					size = buf.Len()
+				}
+				b.ReportMetric(float64(size), "gz-bytes")
+				b.ReportMetric(float64(len(a.Body)), "body-bytes")
+			})
+		}
+	}
+	_ = time.Second
+}
