@@ -42,7 +42,7 @@ type fragments struct {
 // fragmentKey is everything an item's bytes depend on.
 type fragmentKey struct {
 	id      string
-	version uint64 // articleVersion
+	version uint64 // of the article's content (fragments.version)
 	format  feed.Format
 	full    bool   // the whole body or the summary (feed.Channel.Fulls)
 	context string // feed.Channel.ItemContext
