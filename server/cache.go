@@ -30,6 +30,9 @@ type cache struct {
 	budget    int64 // most bytes to hold
 	limit     renderLimit
 	warmer    warmer
+	// warmSlots bounds the renders ahead (cachewarm.go) apart from limit:
+	// writes, not clients, cause them, and a write causes at most maxWarm.
+	warmSlots renderLimit
 	started   time.Time
 	now       func() time.Time
 	// items are the rendered items feeds are assembled from, made on
@@ -67,16 +70,17 @@ type renderFunc func(changed time.Time) (*rendered, error)
 
 func newCache(max int, budget int64, now func() time.Time) *cache {
 	return &cache{
-		gen:     map[string]uint64{},
-		changed: map[string]time.Time{},
-		entries: map[cacheKey]*entry{},
-		cold:    list.New(),
-		hot:     list.New(),
-		max:     max,
-		budget:  budget,
-		limit:   newRenderLimit(renderSlots()),
-		started: now(),
-		now:     now,
+		gen:       map[string]uint64{},
+		changed:   map[string]time.Time{},
+		entries:   map[cacheKey]*entry{},
+		cold:      list.New(),
+		hot:       list.New(),
+		max:       max,
+		budget:    budget,
+		limit:     newRenderLimit(renderSlots()),
+		started:   now(),
+		warmSlots: newRenderLimit(warmWorkers()),
+		now:       now,
 	}
 }
 
@@ -98,10 +102,14 @@ func (c *cache) fetch(ctx context.Context, k cacheKey, coding string, render ren
 // again in the background after a write (cachewarm.go), nil for none;
 // requested tells whether a client asked for k (the warmer does not).
 func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render, warm renderFunc, requested bool) (*rendered, error) {
-	held := false // a slot of c.limit
+	held := false // a slot of slots
+	slots := c.limit
+	if !requested {
+		slots = c.warmSlots
+	}
 	defer func() {
 		if held {
-			c.limit.release()
+			slots.release()
 		}
 	}()
 	c.mu.Lock()
@@ -112,7 +120,7 @@ func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render,
 			e.requested = e.requested || requested
 			c.mu.Unlock()
 			if held { // another request rendered k while this one waited
-				c.limit.release()
+				slots.release()
 				held = false
 			}
 			return c.ready(ctx, e, coding)
@@ -121,7 +129,7 @@ func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render,
 			break
 		}
 		c.mu.Unlock()
-		if err := c.limit.acquire(ctx); err != nil {
+		if err := slots.acquire(ctx); err != nil {
 			return nil, err
 		}
 		held = true

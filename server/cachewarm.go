@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"runtime"
 	"sync"
 )
 
@@ -9,9 +10,13 @@ import (
 // GET of each waited for its assembly and compression: six of them one
 // after the other were most of the time from a POST to the article in
 // every feed (bench/README.md, "Freshness"). So right after a write the
-// cache renders again, in the background and in a render slot, the feeds
-// of the touched scopes that a client read since they were last rendered:
-// a GET that follows finds its feed made or being made. A feed nobody
+// cache renders again, in the background, the feeds of the touched scopes
+// that a client read since they were last rendered: a GET that follows
+// finds its feed made or being made. These renders run one per CPU in
+// slots of their own (warmSlots), not in the clients' render slots: a
+// write, which takes a token, causes them, at most maxWarm a write, and
+// waiting behind one another for the one client slot was most of the time
+// from a POST to the article in every feed with readers about. A feed nobody
 // reads between two writes is not rendered ahead again, so an import
 // without readers renders nothing ahead, and readers cause no render they
 // would not have caused themselves.
@@ -27,13 +32,17 @@ type warmJob struct {
 	render renderFunc
 }
 
-// warmer runs the jobs one at a time, in one goroutine while there are
+// warmer runs the jobs in up to warmWorkers goroutines while there are
 // any; a job for a key already waiting replaces it.
 type warmer struct {
 	mu      sync.Mutex
 	jobs    []warmJob
-	running bool
+	running int
 }
+
+// warmWorkers is how many feeds are rendered ahead at once: one per CPU,
+// since the GETs after a write wait for them.
+func warmWorkers() int { return runtime.NumCPU() }
 
 // warmJobs lists the entries of scopes to render ahead: current, read by a
 // client since they were made, asked for more than once (hot), least
@@ -70,8 +79,8 @@ func (c *cache) startWarm(jobs []warmJob) {
 			w.jobs = append(w.jobs, j)
 		}
 	}
-	if !w.running {
-		w.running = true
+	for w.running < min(len(w.jobs), warmWorkers()) {
+		w.running++
 		go c.runWarm()
 	}
 }
@@ -92,7 +101,7 @@ func (c *cache) runWarm() {
 	for {
 		w.mu.Lock()
 		if len(w.jobs) == 0 {
-			w.running = false
+			w.running--
 			w.mu.Unlock()
 			return
 		}
