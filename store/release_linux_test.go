@@ -300,7 +300,8 @@ const releaseAboveTest = 512 << 10
 // file's pages resident, since the writer releases them as it goes.
 // (Without the writer's releases most of the file is resident then.)
 func TestWriterReleases(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the release follows the process's resident
+	// file-backed memory, which other tests' stores move too.
 	db, _ := openTest(t, Options{})
 	db.releaseAbove.Store(releaseAboveTest)
 	fillRandom(t, db, bigArticles)
@@ -312,7 +313,8 @@ func TestWriterReleases(t *testing.T) {
 // TestReadsRelease: reading every article of a store — a client walking
 // the archives — releases the mapping as a bulk import does.
 func TestReadsRelease(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the release follows the process's resident
+	// file-backed memory, which other tests' stores move too.
 	db, _ := openTest(t, Options{})
 	db.releaseAbove.Store(1 << 62)
 	fillRandom(t, db, bigArticles)
