@@ -77,13 +77,8 @@ func compressAt(body []byte, coding string, level int) ([]byte, error) {
 // so that serving it later only writes it. The cache calls it while it
 // holds a render slot.
 func precompress(rd *rendered, coding string) {
-	var lv *lazyVariant
-	switch coding {
-	case codingGzip:
-		lv = &rd.gzip
-	case codingBrotli:
-		lv = &rd.br
-	default:
+	lv := rd.lazy(coding)
+	if lv == nil {
 		return
 	}
 	lv.once.Do(func() {
@@ -101,9 +96,9 @@ func precompress(rd *rendered, coding string) {
 // presetVariant gives rd its variant in coding (gzip or br), made by the
 // caller, unless it is made already.
 func presetVariant(rd *rendered, coding string, body []byte) {
-	lv := &rd.br
-	if coding == codingGzip {
-		lv = &rd.gzip
+	lv := rd.lazy(coding)
+	if lv == nil {
+		return
 	}
 	lv.once.Do(func() {
 		lv.body = body

@@ -61,17 +61,24 @@ func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, ext
 	return rd
 }
 
+// lazy is rd's compressed variant in coding, gzip or br; nil for any
+// other coding (identity).
+func (rd *rendered) lazy(coding string) *lazyVariant {
+	switch coding {
+	case codingGzip:
+		return &rd.gzip
+	case codingBrotli:
+		return &rd.br
+	}
+	return nil
+}
+
 // encoded returns the body in coding ("" for identity), compressing it on
 // first use (precompress); a compression that fails, or a body too large
 // for its coding, falls back to identity.
 func (rd *rendered) encoded(coding string) (*variant, string) {
-	var lv *lazyVariant
-	switch coding {
-	case codingGzip:
-		lv = &rd.gzip
-	case codingBrotli:
-		lv = &rd.br
-	default:
+	lv := rd.lazy(coding)
+	if lv == nil {
 		return &rd.identity, ""
 	}
 	precompress(rd, coding)
