@@ -3,6 +3,7 @@ package feed
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Outcome is what a write did to the stored articles.
@@ -49,6 +50,21 @@ type Change struct {
 	// had been deleted within the store's keeping window and is posted
 	// again, so the feeds it was deleted from change too. Nil otherwise.
 	Revived *Tombstone
+	// Seq numbers the change in the store's change log (see LoggedChange);
+	// 0 when Unchanged.
+	Seq uint64
+}
+
+// LoggedChange is an entry of the store's change log: which article a
+// numbered change was about and the categories it touched. Live streams
+// resume from it and the WebSub hub learns from it what a subscriber has
+// not yet received; the article itself is read from the store.
+type LoggedChange struct {
+	Seq        uint64
+	Outcome    Outcome
+	ID         string
+	Categories []string
+	When       time.Time
 }
 
 // Changed reports whether the write changed what is stored.

@@ -10,6 +10,7 @@
 //	seq                big-endian arrival number → id: archive pages' order
 //	deleted            timeKey(when) ‖ id → JSON feed.Tombstone (tombstone.go)
 //	deleted-ids        id → its key in deleted
+//	changes            big-endian change number → the change (changes.go)
 //
 // A time key is the big-endian uint64(Published.UnixNano()) ^ 1<<63, so that
 // byte order is time order (pre-1970 included); the id that follows makes

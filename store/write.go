@@ -177,7 +177,8 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh *record, compressed [
 		if err := putIndex(tx, &stored, seq); err != nil {
 			return feed.Change{}, err
 		}
-		return feed.Change{Outcome: feed.Created, Article: &stored, Revived: revived}, nil
+		c := feed.Change{Outcome: feed.Created, Article: &stored, Revived: revived}
+		return c, db.logChange(tx, &c)
 	}
 
 	var old record
@@ -206,7 +207,8 @@ func (db *DB) applyPut(tx *bolt.Tx, a *feed.Article, fresh *record, compressed [
 	if err := putIndex(tx, &n.Article, n.Seq); err != nil {
 		return feed.Change{}, err
 	}
-	return feed.Change{Outcome: feed.Updated, Article: &n.Article, Prev: &old.Article}, nil
+	c := feed.Change{Outcome: feed.Updated, Article: &n.Article, Prev: &old.Article}
+	return c, db.logChange(tx, &c)
 }
 
 func (db *DB) applyDelete(tx *bolt.Tx, id string) (feed.Change, error) {
@@ -228,7 +230,8 @@ func (db *DB) applyDelete(tx *bolt.Tx, id string) (feed.Change, error) {
 	if err := db.putTombstone(tx, &old.Article); err != nil {
 		return feed.Change{}, err
 	}
-	return feed.Change{Outcome: feed.Deleted, Prev: &old.Article}, nil
+	c := feed.Change{Outcome: feed.Deleted, Prev: &old.Article}
+	return c, db.logChange(tx, &c)
 }
 
 // created returns a as it is stored when it is new: dated by the clock

@@ -48,7 +48,7 @@ func TestPutCreate(t *testing.T) {
 			want := before
 			want.Published = t0 // in UTC, as stored
 			want.Updated = tt.wantUpdated
-			if diff := cmp.Diff(feed.Change{Outcome: feed.Created, Article: &want}, c); diff != "" {
+			if diff := cmp.Diff(feed.Change{Outcome: feed.Created, Article: &want, Seq: 1}, c); diff != "" {
 				t.Errorf("change (-want +got):\n%s", diff)
 			}
 			if c.Article != nil && (c.Article.Published.Location() != time.UTC || c.Article.Updated.Location() != time.UTC) {
@@ -210,7 +210,7 @@ func TestPutUpdate(t *testing.T) {
 			want := *a
 			want.GUID = orig.GUID // kept from the first version
 			want.Published, want.Updated = tt.wantPublished, tt.wantUpdated
-			if diff := cmp.Diff(feed.Change{Outcome: feed.Updated, Article: &want, Prev: orig}, got); diff != "" {
+			if diff := cmp.Diff(feed.Change{Outcome: feed.Updated, Article: &want, Prev: orig, Seq: 3}, got); diff != "" {
 				t.Errorf("change (-want +got):\n%s", diff)
 			}
 			stored, err := db.Get(context.Background(), "a")
@@ -318,17 +318,17 @@ func TestPutChange(t *testing.T) {
 		want  feed.Change
 	}{
 		{"create", 0, func() (feed.Change, error) { return db.Put(ctx, v1) },
-			feed.Change{Outcome: feed.Created, Article: &s1}},
+			feed.Change{Outcome: feed.Created, Article: &s1, Seq: 1}},
 		{"post again", 5 * time.Minute, func() (feed.Change, error) { return db.Put(ctx, v1) },
 			feed.Change{Outcome: feed.Unchanged, Article: &s1, Prev: &s1}},
 		{"update", 10 * time.Minute, func() (feed.Change, error) { return db.Put(ctx, v2) },
-			feed.Change{Outcome: feed.Updated, Article: &s2, Prev: &s1}},
+			feed.Change{Outcome: feed.Updated, Article: &s2, Prev: &s1, Seq: 2}},
 		{"delete", 20 * time.Minute, func() (feed.Change, error) { return db.Delete(ctx, "a") },
-			feed.Change{Outcome: feed.Deleted, Prev: &s2}},
+			feed.Change{Outcome: feed.Deleted, Prev: &s2, Seq: 3}},
 		{"revive", 30 * time.Minute, func() (feed.Change, error) { return db.Put(ctx, v1) },
 			feed.Change{Outcome: feed.Created, Article: &s1, Revived: &feed.Tombstone{
 				ID: "a", GUID: v1.GUID, When: t0.Add(20 * time.Minute), Categories: []string{"News", "Economy"},
-			}}},
+			}, Seq: 4}},
 	}
 	for _, st := range steps {
 		c.Set(t0.Add(st.at))
@@ -444,7 +444,7 @@ func TestDelete(t *testing.T) {
 	put(t, db, article("b", t0.Add(time.Hour), "News"))
 
 	c := del(t, db, "a")
-	if diff := cmp.Diff(feed.Change{Outcome: feed.Deleted, Prev: a}, c); diff != "" {
+	if diff := cmp.Diff(feed.Change{Outcome: feed.Deleted, Prev: a, Seq: 3}, c); diff != "" {
 		t.Errorf("change (-want +got):\n%s", diff)
 	}
 	if _, err := db.Get(ctx, "a"); !errors.Is(err, feed.ErrNotFound) {
