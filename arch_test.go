@@ -9,8 +9,10 @@ import (
 	"testing"
 )
 
-// The design's package arrows: cmd → server → feed/ingest → feed and
-// cmd → store → feed. Each outside dependency belongs to one package:
+// The design's package arrows: cmd → server → feed/ingest → feed,
+// cmd → store → feed, and cmd → live, websub → feed (the push packages
+// consume feed.Change and small interfaces the command satisfies with the
+// store and the server). Each outside dependency belongs to one package:
 // bbolt to store, goquery and the HTML sanitizer to feed/ingest, gorilla/feeds
 // to feed, net/http to server and cmd; YAML to feed/ingest (front matter)
 // and cmd (the configuration file).
@@ -19,7 +21,9 @@ var arrows = map[string][]string{ // package → the module's packages it may im
 	"feed/ingest": {"sokbo/feed"},
 	"store":       {"sokbo/feed"},
 	"server":      {"sokbo/feed", "sokbo/feed/ingest"},
-	"cmd/sokbo":   {"sokbo/feed", "sokbo/feed/ingest", "sokbo/server", "sokbo/store"},
+	"live":        {"sokbo/feed"},
+	"websub":      {"sokbo/feed"},
+	"cmd/sokbo":   {"sokbo/feed", "sokbo/feed/ingest", "sokbo/server", "sokbo/store", "sokbo/live", "sokbo/websub"},
 }
 
 var owners = map[string][]string{ // import path prefix → the packages that may import it
@@ -28,7 +32,7 @@ var owners = map[string][]string{ // import path prefix → the packages that ma
 	"github.com/microcosm-cc/bluemonday": {"feed/ingest"},
 	"github.com/yuin/goldmark":           {"feed/ingest"},
 	"github.com/gorilla/feeds":           {"feed"},
-	"net/http":                           {"server", "cmd/sokbo"},
+	"net/http":                           {"server", "cmd/sokbo", "live", "websub"},
 	"go.yaml.in/yaml/v3":                 {"feed/ingest", "cmd/sokbo"},
 	"github.com/klauspost/compress/s2":   {"store"},
 	"github.com/andybalholm/brotli":      {"server"},

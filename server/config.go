@@ -50,6 +50,9 @@ type Config struct {
 	// ItemCacheBytes bounds the rendered items kept to assemble feeds
 	// from, so that a write re-renders only the items it changed.
 	ItemCacheBytes int64
+	// Hub is the URL of the WebSub hub every feed names (as rel="hub",
+	// with itself as rel="self") in its body and Link headers; empty: none.
+	Hub string
 	// Version names the build in <generator>.
 	Version string
 	Logger  *slog.Logger

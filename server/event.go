@@ -27,10 +27,14 @@ func newEvent(c feed.Change) Event {
 	return e
 }
 
-// publish acts on e: today, by invalidating the cached responses it
-// makes stale.
+// publish acts on e: it invalidates the cached responses it makes stale,
+// then hands the change to the live streams and the hub (OnChange).
 func (s *Server) publish(e Event) {
-	if len(e.Scopes) > 0 {
-		s.cache.invalidate(e.Scopes...)
+	if len(e.Scopes) == 0 {
+		return
+	}
+	s.cache.invalidate(e.Scopes...)
+	for _, f := range s.onChange {
+		f(e.Change)
 	}
 }

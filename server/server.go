@@ -33,6 +33,8 @@ type Server struct {
 	// backupStall is how long one may wait on a client that stopped reading.
 	backups     chan struct{}
 	backupStall time.Duration
+	// onChange are given every committed change (push.go).
+	onChange []func(feed.Change)
 }
 
 // New returns a server over st. Zero settings in cfg get their defaults

@@ -10,8 +10,10 @@ import (
 	"sokbo/feed"
 	"time"
 
+	"sokbo/live"
 	"sokbo/server"
 	"sokbo/store"
+	"sokbo/websub"
 )
 
 // config is the YAML configuration file; config.example.yaml documents
@@ -54,6 +56,25 @@ type config struct {
 	Memory struct {
 		Limit int64 `yaml:"limit"`
 	} `yaml:"memory"`
+	WebSub struct {
+		Enabled               bool          `yaml:"enabled"`
+		Content               string        `yaml:"content"`
+		LeaseDefault          time.Duration `yaml:"lease_default"`
+		LeaseMax              time.Duration `yaml:"lease_max"`
+		RetryFor              time.Duration `yaml:"retry_for"`
+		Timeout               time.Duration `yaml:"timeout"`
+		Workers               int           `yaml:"workers"`
+		MaxSubscriptions      int           `yaml:"max_subscriptions"`
+		MaxPerHost            int           `yaml:"max_per_host"`
+		AllowPrivateCallbacks bool          `yaml:"allow_private_callbacks"`
+		Publish               []string      `yaml:"publish"`
+	} `yaml:"websub"`
+	Live struct {
+		Enabled    bool          `yaml:"enabled"`
+		MaxStreams int           `yaml:"max_streams"`
+		Heartbeat  time.Duration `yaml:"heartbeat"`
+		Buffer     int           `yaml:"buffer"`
+	} `yaml:"live"`
 }
 
 // tokenConfig is one of the named tokens.
@@ -89,7 +110,26 @@ func defaultConfig() config {
 	c.Ingest.MaxBody = d.MaxBody
 	c.Shutdown.Grace = defaultGrace
 	c.Memory.Limit = defaultMemory
+	w := websub.DefaultConfig()
+	c.WebSub.Enabled, c.WebSub.Content = true, w.Content
+	c.WebSub.LeaseDefault, c.WebSub.LeaseMax, c.WebSub.RetryFor, c.WebSub.Timeout = w.LeaseDefault, w.LeaseMax, w.RetryFor, w.Timeout
+	c.WebSub.Workers, c.WebSub.MaxSubscriptions, c.WebSub.MaxPerHost = w.Workers, w.MaxSubscriptions, w.MaxPerHost
+	c.WebSub.Publish = []string{}
+	l := live.DefaultConfig()
+	c.Live.Enabled, c.Live.MaxStreams, c.Live.Heartbeat, c.Live.Buffer = true, l.MaxStreams, l.Heartbeat, l.Buffer
 	return c
+}
+
+// websubConfig is the hub's configuration.
+func (c *config) websubConfig() websub.Config {
+	w := c.WebSub
+	return websub.Config{Content: w.Content, LeaseDefault: w.LeaseDefault, LeaseMax: w.LeaseMax, RetryFor: w.RetryFor, Timeout: w.Timeout,
+		Workers: w.Workers, MaxSubscriptions: w.MaxSubscriptions, MaxPerHost: w.MaxPerHost, AllowPrivateCallbacks: w.AllowPrivateCallbacks, Publish: w.Publish}
+}
+
+// liveConfig is the live streams' configuration.
+func (c *config) liveConfig() live.Config {
+	return live.Config{MaxStreams: c.Live.MaxStreams, Heartbeat: c.Live.Heartbeat, Buffer: c.Live.Buffer}
 }
 
 // envVar is an environment variable that replaces a key of the file.
@@ -220,6 +260,11 @@ func (c *config) check() error {
 		return bad("feeds.max_feed_content", "%d is under feeds.max_item_content (%d)", f.MaxFeedContent, f.MaxItemContent)
 	case f.ItemCache < 1:
 		return bad("feeds.item_cache", "%d is under 1 byte", f.ItemCache)
+	}
+	if err := c.checkPush(); err != nil {
+		return err
+	}
+	switch {
 	case c.Summary.Highlights < 0:
 		return bad("summary.highlights", "%d is negative (0 shows none)", c.Summary.Highlights)
 	case c.Ingest.MaxBody < 1:
@@ -286,7 +331,12 @@ func (c *config) serverConfig() server.Config {
 	if c.Token != "" {
 		tokens = append(tokens, server.Token{Name: "default", Secret: c.Token})
 	}
+	var hub string
+	if c.WebSub.Enabled {
+		hub = base.JoinPath("websub").String()
+	}
 	return server.Config{
+		Hub:                  hub,
 		Title:                c.Site.Title,
 		Description:          c.Site.Description,
 		BaseURL:              base,
@@ -311,4 +361,42 @@ func (c *config) serverConfig() server.Config {
 // storeOptions is the store's share of the configuration.
 func (c *config) storeOptions() store.Options {
 	return store.Options{KeepDeleted: c.Feeds.KeepDeleted}
+}
+
+// checkPush checks the websub and live sections.
+func (c *config) checkPush() error {
+	bad := func(key, format string, args ...any) error {
+		return &configError{key: key, msg: fmt.Sprintf(format, args...)}
+	}
+	w, l := c.WebSub, c.Live
+	switch {
+	case w.Content != websub.ContentFull && w.Content != websub.ContentChanges:
+		return bad("websub.content", "%q is neither %q nor %q", w.Content, websub.ContentFull, websub.ContentChanges)
+	case w.LeaseDefault < time.Minute:
+		return bad("websub.lease_default", "%s is under 1m", w.LeaseDefault)
+	case w.LeaseMax < w.LeaseDefault:
+		return bad("websub.lease_max", "%s is under websub.lease_default (%s)", w.LeaseMax, w.LeaseDefault)
+	case w.RetryFor < 0:
+		return bad("websub.retry_for", "%s is negative", w.RetryFor)
+	case w.Timeout < 100*time.Millisecond:
+		return bad("websub.timeout", "%s is under 100ms", w.Timeout)
+	case w.Workers < 1:
+		return bad("websub.workers", "%d is under 1", w.Workers)
+	case w.MaxSubscriptions < 1:
+		return bad("websub.max_subscriptions", "%d is under 1", w.MaxSubscriptions)
+	case w.MaxPerHost < 1:
+		return bad("websub.max_per_host", "%d is under 1", w.MaxPerHost)
+	case l.MaxStreams < 1:
+		return bad("live.max_streams", "%d is under 1", l.MaxStreams)
+	case l.Heartbeat < time.Second:
+		return bad("live.heartbeat", "%s is under 1s", l.Heartbeat)
+	case l.Buffer < 1:
+		return bad("live.buffer", "%d is under 1", l.Buffer)
+	}
+	for i, hub := range w.Publish {
+		if u, err := url.Parse(hub); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad(fmt.Sprintf("websub.publish[%d]", i), "%q is not an absolute http(s) URL", hub)
+		}
+	}
+	return nil
 }

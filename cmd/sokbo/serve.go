@@ -91,7 +91,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	scfg.Tokens = append(scfg.Tokens, tokens...)
 	scfg.Logger = log
-	hs := newHTTPServer(server.New(scfg, db), log)
+	srv := server.New(scfg, db)
+	hs := newHTTPServer(srv, log)
+	stopLive := startLive(hs, srv, db, &cfg, log)
+	defer stopLive()
+	stopHub, err := startHub(ctx, srv, db, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopHub()
 	log.Info("serving", "url", scfg.BaseURL.String(), "listen", ln.Addr().String(), "db", cfg.Database, "token", tokenAt)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -1,0 +1,22 @@
+package server
+
+import (
+	"net/http"
+
+	"sokbo/feed"
+)
+
+// Handle mounts h at pattern (http.ServeMux syntax) among the server's
+// routes: the command mounts the WebSub hub and the live streams with it,
+// which live in packages of their own. Call it before serving.
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+}
+
+// OnChange adds f to what each committed write's feed.Change is given to:
+// the live streams and the hub. f runs after the caches are invalidated
+// and before the write's response is sent, on the poster's goroutine, so
+// it must hand the change off without blocking. Call it before serving.
+func (s *Server) OnChange(f func(feed.Change)) {
+	s.onChange = append(s.onChange, f)
+}
