@@ -1,0 +1,450 @@
+// Command push measures how soon a POST reaches live subscribers: many
+// server-sent event streams (GET /events) and many WebSub callbacks
+// subscribed to the site feed, all in this process, against a running
+// sokbo. See bench/README.md, "Push (issue 14)".
+//
+//	push -sse 10000 -callbacks 1000 -posts 20 -pid PID http://127.0.0.1:PORT
+//
+// It first POSTs -posts articles with nobody subscribed (the POST latency
+// baseline), then subscribes the callbacks (and waits for their
+// verification), opens the streams (and reads the server's memory before
+// and after, per stream), then POSTs -posts articles again, one every
+// -gap, and for each measures the time from the POST's response to its
+// receipt on every stream and at every callback. It prints one PUSHRESULT
+// line with the figures and exits non-zero when a subscriber missed a post
+// or got one twice.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	nSSE := flag.Int("sse", 10000, "SSE `streams` to open on /events")
+	nCB := flag.Int("callbacks", 1000, "WebSub `callbacks` to subscribe to the site feed")
+	posts := flag.Int("posts", 20, "articles to post with subscribers (and as many without)")
+	gap := flag.Duration("gap", time.Second, "pause between posts")
+	topicFile := flag.String("topic", "feed.json", "the feed, relative to the base URL, the callbacks subscribe to")
+	pid := flag.Int("pid", 0, "the server's `pid`, to read its memory from /proc")
+	wait := flag.Duration("wait", 10*time.Second, "how long to wait for the last deliveries of a post")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: push [flags] BASE_URL")
+		os.Exit(2)
+	}
+	base := strings.TrimSuffix(flag.Arg(0), "/") + "/"
+	token := os.Getenv("SOKBO_TOKEN")
+	if token == "" {
+		fail("SOKBO_TOKEN is not set")
+	}
+	b := &bench{base: base, token: token, run: strconv.FormatInt(time.Now().UnixNano()%1e9, 36), wait: *wait,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}}
+
+	// The baseline: POST latency with nobody listening.
+	var alone []time.Duration
+	for i := range *posts {
+		d, _ := b.post(fmt.Sprintf("alone-%d", i))
+		alone = append(alone, d)
+		time.Sleep(*gap / 4)
+	}
+
+	cbs, err := b.subscribe(*nCB, base+*topicFile)
+	if err != nil {
+		fail("subscribe: %v", err)
+	}
+	rss0 := rssKB(*pid)
+	streams := b.openStreams(*nSSE)
+	time.Sleep(2 * time.Second) // let the server's goroutines settle
+	rss1 := rssKB(*pid)
+
+	var withSubs []time.Duration
+	var sseLat, cbLat []time.Duration
+	var sseAll, cbAll []time.Duration // per post: the time until the last subscriber had it
+	for i := range *posts {
+		id := fmt.Sprintf("live-%d", i)
+		d, at := b.post(id)
+		withSubs = append(withSubs, d)
+		key := b.id(id)
+		s := waitAll(streams.got, key, *nSSE, b.wait)
+		c := waitAll(cbs.got, key, *nCB, b.wait)
+		sseLat = append(sseLat, since(s, at)...)
+		cbLat = append(cbLat, since(c, at)...)
+		if len(s) > 0 {
+			sseAll = append(sseAll, slices.Max(since(s, at)))
+		}
+		if len(c) > 0 {
+			cbAll = append(cbAll, slices.Max(since(c, at)))
+		}
+		time.Sleep(*gap)
+	}
+	streams.close()
+	missed, dup := streams.check(b, *posts, *nSSE)
+	cmissed, cdup := cbs.check(b, *posts, *nCB)
+	perConn := 0.0
+	if *nSSE > 0 && rss1 > rss0 {
+		perConn = float64(rss1-rss0) / float64(*nSSE)
+	}
+	fmt.Printf("POST latency p50: alone %s, with subscribers %s (%.2fx)\n", ms(pct(alone, 50)), ms(pct(withSubs, 50)), float64(pct(withSubs, 50))/float64(pct(alone, 50)))
+	fmt.Printf("SSE  (%d streams): p50 %s p99 %s, all streams had it after (median post) %s, worst post %s; missed %d, duplicates %d, dropped streams %d\n",
+		*nSSE, ms(pct(sseLat, 50)), ms(pct(sseLat, 99)), ms(pct(sseAll, 50)), ms(pct(sseAll, 100)), missed, dup, streams.dropped.Load())
+	fmt.Printf("WebSub (%d callbacks): p50 %s p99 %s, all callbacks had it after (median post) %s, worst post %s; missed %d, duplicates %d, bad signatures %d\n",
+		*nCB, ms(pct(cbLat, 50)), ms(pct(cbLat, 99)), ms(pct(cbAll, 50)), ms(pct(cbAll, 100)), cmissed, cdup, cbs.badSig.Load())
+	fmt.Printf("server RSS: %d KB before the streams, %d KB with them: %.1f KB per stream\n", rss0, rss1, perConn)
+	fmt.Printf("PUSHRESULT post_alone_ms=%.2f post_subs_ms=%.2f sse_p50_ms=%.1f sse_p99_ms=%.1f sse_all_ms=%.1f cb_p50_ms=%.1f cb_p99_ms=%.1f cb_all_ms=%.1f kb_per_stream=%.1f missed=%d dup=%d\n",
+		msf(pct(alone, 50)), msf(pct(withSubs, 50)), msf(pct(sseLat, 50)), msf(pct(sseLat, 99)), msf(pct(sseAll, 50)),
+		msf(pct(cbLat, 50)), msf(pct(cbLat, 99)), msf(pct(cbAll, 50)), perConn, missed+cmissed, dup+cdup)
+	if missed+cmissed+dup+cdup > 0 || cbs.badSig.Load() > 0 {
+		os.Exit(1)
+	}
+}
+
+type bench struct {
+	base, token, run string
+	wait             time.Duration
+	client           *http.Client
+}
+
+// id is the article id of post name in this run.
+func (b *bench) id(name string) string { return "pushbench-" + b.run + "-" + name }
+
+// post POSTs a small article and returns the request's latency and when
+// its response arrived.
+func (b *bench) post(name string) (time.Duration, time.Time) {
+	id := b.id(name)
+	doc := fmt.Sprintf("---\nid: %s\ntitle: \"속보 %s\"\ncategories: [Breaking]\nexcerpt: 푸시 벤치마크\n---\n<p>본문 <b><span style=\"color: #ee2323;\">핵심 문장입니다.</span></b></p>\n", id, name)
+	req, _ := http.NewRequest(http.MethodPost, b.base+"api/articles", strings.NewReader(doc))
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	req.Header.Set("Content-Type", "text/markdown; charset=utf-8")
+	start := time.Now()
+	resp, err := b.client.Do(req)
+	if err != nil {
+		fail("post %s: %v", id, err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	at := time.Now()
+	if resp.StatusCode != http.StatusCreated {
+		fail("post %s: %s", id, resp.Status)
+	}
+	return at.Sub(start), at
+}
+
+// receipts records, per article id, when each subscriber received it.
+type receipts struct {
+	mu  sync.Mutex
+	got map[string][]time.Time
+	// per subscriber: how many times it saw each id
+	seen    []map[string]int
+	dropped atomic.Int64
+	badSig  atomic.Int64
+	cancel  context.CancelFunc
+}
+
+func newReceipts(n int) *receipts {
+	r := &receipts{got: map[string][]time.Time{}, seen: make([]map[string]int, n)}
+	for i := range r.seen {
+		r.seen[i] = map[string]int{}
+	}
+	return r
+}
+
+func (r *receipts) add(sub int, id string, at time.Time) {
+	r.mu.Lock()
+	r.seen[sub][id]++
+	if r.seen[sub][id] == 1 {
+		r.got[id] = append(r.got[id], at)
+	}
+	r.mu.Unlock()
+}
+
+// first records id for sub only the first time it is seen.
+func (r *receipts) first(sub int, id string, at time.Time) {
+	r.mu.Lock()
+	if r.seen[sub][id] == 0 {
+		r.seen[sub][id] = 1
+		r.got[id] = append(r.got[id], at)
+	}
+	r.mu.Unlock()
+}
+
+func (r *receipts) close() {
+	if r.cancel != nil {
+		r.cancel()
+	}
+}
+
+// check counts, over the posts with subscribers, the subscribers that
+// never got one and the receipts beyond the first.
+func (r *receipts) check(b *bench, posts, n int) (missed, dup int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range posts {
+		id := b.id(fmt.Sprintf("live-%d", i))
+		for s := range n {
+			switch c := r.seen[s][id]; {
+			case c == 0:
+				missed++
+			case c > 1:
+				dup += c - 1
+			}
+		}
+	}
+	return missed, dup
+}
+
+// waitAll waits until n subscribers have id (or the wait is over) and
+// returns their receipt times.
+func waitAll(m func(string) []time.Time, id string, n int, wait time.Duration) []time.Time {
+	deadline := time.Now().Add(wait)
+	for {
+		got := m(id)
+		if len(got) >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (r *receipts) times(id string) []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got[id])
+}
+
+// openStreams opens n SSE streams on /events and returns once each has
+// its response headers.
+func (b *bench) openStreams(n int) *streamSet {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &streamSet{receipts: newReceipts(n)}
+	s.cancel = cancel
+	// One connection per stream, as n browsers would have.
+	tr := &http.Transport{MaxConnsPerHost: 0, DisableCompression: true, DialContext: (&net.Dialer{}).DialContext}
+	client := &http.Client{Transport: tr}
+	var ready sync.WaitGroup
+	sem := make(chan struct{}, 200) // connecting, not open: 200 handshakes at a time
+	for i := range n {
+		ready.Add(1)
+		sem <- struct{}{}
+		go func() {
+			var once sync.Once
+			done := func() { once.Do(func() { <-sem; ready.Done() }) }
+			defer done()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.base+"events", nil)
+			req.Header.Set("Accept", "text/event-stream")
+			resp, err := client.Do(req)
+			if err != nil {
+				s.dropped.Add(1)
+				return
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				s.dropped.Add(1)
+				return
+			}
+			done()
+			br := bufio.NewReaderSize(resp.Body, 1024)
+			for {
+				line, err := br.ReadSlice('\n')
+				if err != nil {
+					if ctx.Err() == nil {
+						s.dropped.Add(1)
+					}
+					return
+				}
+				if !bytes.HasPrefix(line, []byte("data:")) {
+					continue
+				}
+				at := time.Now()
+				if id := jsonID(line); id != "" {
+					s.add(i, id, at)
+				}
+			}
+		}()
+	}
+	ready.Wait()
+	return s
+}
+
+type streamSet struct{ *receipts }
+
+func (s *streamSet) got(id string) []time.Time { return s.times(id) }
+
+// jsonID finds "id":"…" in an event's data line.
+func jsonID(line []byte) string {
+	_, rest, ok := bytes.Cut(line, []byte(`"id":"`))
+	if !ok {
+		return ""
+	}
+	id, _, _ := bytes.Cut(rest, []byte(`"`))
+	return string(id)
+}
+
+// callbackSet is n WebSub callbacks served by one listener of this
+// process, at /cb/0 … /cb/n-1.
+type callbackSet struct {
+	*receipts
+	verified atomic.Int64
+	secret   []byte
+	prefix   string
+}
+
+func (c *callbackSet) got(id string) []time.Time { return c.times(id) }
+
+// subscribe starts the callbacks' server, subscribes each to topic and
+// waits until the hub has verified them all.
+func (b *bench) subscribe(n int, topic string) (*callbackSet, error) {
+	c := &callbackSet{receipts: newReceipts(n), secret: []byte("push-bench-secret"), prefix: "pushbench-" + b.run + "-live-"}
+	if n == 0 {
+		return c, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(c.serve)}
+	go srv.Serve(ln)
+	c.cancel = func() { srv.Close() }
+	cbBase := "http://" + ln.Addr().String() + "/cb/"
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	var errs atomic.Int64
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			form := url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topic}, "hub.callback": {cbBase + strconv.Itoa(i)}, "hub.secret": {string(c.secret)}}
+			resp, err := b.client.PostForm(b.base+"websub", form)
+			if err != nil {
+				errs.Add(1)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusAccepted {
+				errs.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if errs.Load() > 0 {
+		return nil, fmt.Errorf("%d of %d subscriptions refused", errs.Load(), n)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for c.verified.Load() < int64(n) {
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%d of %d callbacks verified after 60 s", c.verified.Load(), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // the hub activates after the echo
+	return c, nil
+}
+
+// serve answers verifications (echoing the challenge) and records
+// deliveries: every post of this run the delivered feed carries.
+func (c *callbackSet) serve(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/cb/"))
+	if err != nil || n < 0 || n >= len(c.seen) {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method == http.MethodGet {
+		q := r.URL.Query()
+		if q.Get("hub.mode") == "subscribe" {
+			c.verified.Add(1)
+		}
+		_, _ = io.WriteString(w, q.Get("hub.challenge"))
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	at := time.Now()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	mac := hmac.New(sha256.New, c.secret)
+	mac.Write(body)
+	if r.Header.Get("X-Hub-Signature") != "sha256="+hex.EncodeToString(mac.Sum(nil)) {
+		c.badSig.Add(1)
+	}
+	// A full-feed delivery carries the earlier posts too: each post counts
+	// once, when it first arrives (duplicates are counted on the streams,
+	// where each event is one post).
+	for rest := body; ; {
+		i := bytes.Index(rest, []byte(c.prefix))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(c.prefix):]
+		end := 0
+		for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+			end++
+		}
+		c.first(n, c.prefix+string(rest[:end]), at)
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// rssKB is the resident memory of pid, from /proc; 0 when unknown.
+func rssKB(pid int) int64 {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func since(ts []time.Time, at time.Time) []time.Duration {
+	out := make([]time.Duration, len(ts))
+	for i, t := range ts {
+		out[i] = max(t.Sub(at), 0)
+	}
+	return out
+}
+
+// pct is the p-th percentile of ds (nearest rank); 0 when empty.
+func pct(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(float64(len(s))*p/100+0.5) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+func ms(d time.Duration) string   { return fmt.Sprintf("%.1f ms", msf(d)) }
+func msf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "push: "+format+"\n", args...)
+	os.Exit(1)
+}
