@@ -14,12 +14,15 @@
 # of new articles. Afterwards every acknowledged post must be retrievable,
 # and after $SETTLE seconds idle, goroutines, open files and the heap
 # (GET /api/stats) must be back near the baseline taken before the run.
+# $STREAMS live streams (GET /events, bench/cmd/soakcheck) listen from
+# before the warm-up to the end, and each must have received every post
+# acknowledged meanwhile exactly once.
 # It prints one summary; exit status 0 when everything passed.
 #
 # Knobs (environment): DURATION=10m  RATE=400  POSTS=5  PREFILL=1000
 # WARMUP=30s  THREADS=2  CONNS=64  SETTLE=5  SAMPLE=60  PORT=18490
 # GOROUTINE_MARGIN=5  FD_MARGIN=5  HEAP_FACTOR=2  HEAP_SLACK_MB=20
-# HEAP_CEILING_MB=128 (sokbo's default memory.limit)  KEEP=1
+# HEAP_CEILING_MB=128 (sokbo's default memory.limit)  STREAMS=1000  KEEP=1
 set -euo pipefail
 
 # The whole script is one compound command, read before it runs.
@@ -43,6 +46,7 @@ FD_MARGIN=${FD_MARGIN:-5}
 HEAP_FACTOR=${HEAP_FACTOR:-2}
 HEAP_SLACK_MB=${HEAP_SLACK_MB:-20}
 HEAP_CEILING_MB=${HEAP_CEILING_MB:-128}
+STREAMS=${STREAMS:-1000}
 
 # ---------------------------------------------------------------- install
 need_wrk
@@ -95,6 +99,14 @@ read -r f_answered f_created _ f_failed _ <<<"$IMPORT"
 	die "pre-fill incomplete (answered $f_answered of $PREFILL, $f_failed failed): $(tail -5 "$TMP/prefill.txt")"
 seq 0 $((PREFILL - 1)) | sed 's/^/bench-/' >"$TMP/acked/prefill.txt"
 
+if [ "$STREAMS" -gt 0 ]; then
+	say "== opening $STREAMS live streams"
+	start "$TMP/streams.txt" "$CHECK" streams "$BASE" "$STREAMS" "$TMP/acked"
+	STREAMS_PID=$STARTED
+	for _ in $(seq 600); do grep -q '^ready' "$TMP/streams.txt" 2>/dev/null && break; sleep 0.1; done
+	grep -q '^ready' "$TMP/streams.txt" || die "the live streams did not open: $(tail -3 "$TMP/streams.txt")"
+fi
+
 if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
 	say "== warm-up: $WARMUP of the traffic"
 	soak w "$WARMUP"
@@ -120,6 +132,13 @@ ALIVE=yes
 kill -0 "$SOKBO_PID" 2>/dev/null || ALIVE=no
 
 say "== checking the acknowledged posts"
+STREAMED="streams 0 ok 0 missed 0 duplicates 0 dropped 0 posts 0"
+if [ "$STREAMS" -gt 0 ]; then
+	sleep 1 # the last posts' events are on their way
+	stop_forget "$STREAMS_PID"
+	STREAMED=$(grep '^streams' "$TMP/streams.txt" || echo "streams $STREAMS ok 0 missed ? duplicates ? dropped ? posts ?")
+fi
+read -r _ s_n _ s_ok _ s_missed _ s_dup _ s_dropped _ s_posts <<<"$STREAMED"
 CHECKED=$(SOKBO_TOKEN=$TOKEN "$CHECK" articles "$BASE" "$TMP"/acked/*.txt 2>"$TMP/lost.txt") || true
 read -r _ n_checked _ n_ok _ n_lost <<<"${CHECKED:-checked 0 ok 0 lost ?}"
 
@@ -165,6 +184,7 @@ judge() { # judge VAR NAME TEST...: sets VAR to PASS when TEST succeeds
 judge v_5xx "5xx answers" [ "$n5xx" = 0 ]
 judge v_socket "socket errors" [ "$socket" = 0 ]
 judge v_lost "lost posts" eval '[ "$n_lost" = 0 ] && [ "$n_checked" -gt 0 ]'
+judge v_streams "live streams" eval '[ "$s_ok" = "$s_n" ] && [ "$s_dropped" = 0 ]'
 judge v_server "server" eval '[ "$ALIVE" = yes ] && [ "$panics" = 0 ]'
 judge v_gor goroutines eval '[ "$a_gor" -le $((b_gor + GOROUTINE_MARGIN)) ]'
 judge v_fds open_fds eval '[ "$a_fds" -le $((b_fds + FD_MARGIN)) ]'
@@ -188,6 +208,7 @@ lat() { awk -v us="$1" 'BEGIN {
 	printf '%-28s %-44s %s\n' "socket errors" "connect $e_conn, read $e_read, write $e_write, timeout $e_timeout"  "$v_socket"
 	printf '%-28s %s\n' "posts" "$p_sent sent, $p_answered answered, $p_acked acknowledged (2xx), $p_failed failed"
 	printf '%-28s %-44s %s\n' "lost posts: ${n_lost}" "of $n_checked acknowledged ($PREFILL pre-fill + $w_acked warm-up + $p_acked soak)"  "$v_lost"
+	printf '%-28s %-44s %s\n' "live streams: $s_n" "$s_ok got all $s_posts posts once; $s_missed missed, $s_dup twice, $s_dropped dropped"  "$v_streams"
 	printf '%-28s %-44s %s\n' "server" "alive: $ALIVE; log: $log_errors errors, $log_warns warnings, $panics panics"  "$v_server"
 	printf '%-28s %s\n' "sokbo CPU" "$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN {printf "%.0f s user+sys = %.2f ms per request", t / hz, (r > 0 ? t / hz * 1000 / r : 0)}')"
 	echo

@@ -16,6 +16,13 @@
 //	    requests". The cache is bounded (entries and bytes), so this brings
 //	    it to its steady size, and a heap baseline taken after it compares
 //	    with one taken after hours of traffic.
+//	soakcheck streams BASE N DIR
+//	    open N live streams (GET BASE/events), write "ready" to stdout once
+//	    all are open, and read them until SIGTERM; then check that each
+//	    stream received a "created" event for every id in DIR's
+//	    acked-w-*.txt and acked-s-*.txt files (the posts made while it
+//	    listened) exactly once, and print "streams N ok K missed M
+//	    duplicates D dropped X". Exit status 1 unless every stream is ok.
 //
 // Each run closes its connections before it exits, so that the server's
 // goroutine and file counts are not inflated by a helper's idle
@@ -71,6 +78,19 @@ func main() {
 			client.CloseIdleConnections()
 			os.Exit(1)
 		}
+	case "streams":
+		if len(os.Args) != 5 {
+			usage()
+		}
+		n, perr := strconv.Atoi(os.Args[3])
+		if perr != nil {
+			usage()
+		}
+		var ok bool
+		ok, err = streams(base, n, os.Args[4])
+		if err == nil && !ok {
+			os.Exit(1)
+		}
 	default:
 		usage()
 	}
@@ -82,7 +102,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: soakcheck stats BASE | soakcheck articles BASE FILE... | soakcheck warm BASE N")
+	fmt.Fprintln(os.Stderr, "usage: soakcheck stats BASE | soakcheck articles BASE FILE... | soakcheck warm BASE N | soakcheck streams BASE N DIR")
 	os.Exit(2)
 }
 
