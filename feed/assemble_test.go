@@ -54,7 +54,7 @@ func TestAssembleGolden(t *testing.T) {
 		{"empty", func(feed.Format, *feed.Channel) []*feed.Article { return nil }},
 		{"one", func(feed.Format, *feed.Channel) []*feed.Article { return articles()[:1] }},
 		{"archive", func(f feed.Format, c *feed.Channel) []*feed.Article {
-			c.Archive = true
+			c.Archive, c.Hub = true, ""
 			c.Links = []feed.Link{
 				{Rel: "current", Href: "https://news.example.com/feed." + f.Ext()},
 				{Rel: "prev-archive", Href: "https://news.example.com/archive/1/feed." + f.Ext()},
@@ -69,6 +69,10 @@ func TestAssembleGolden(t *testing.T) {
 		}},
 		{"no author, other language", func(f feed.Format, c *feed.Channel) []*feed.Article {
 			c.Author, c.Lang, c.Description = "", "en", ""
+			return articles()
+		}},
+		{"no hub", func(f feed.Format, c *feed.Channel) []*feed.Article {
+			c.Hub = ""
 			return articles()
 		}},
 		{"tombstones only", func(f feed.Format, c *feed.Channel) []*feed.Article {
@@ -104,7 +108,7 @@ func TestItemContext(t *testing.T) {
 		{"language", func(c *feed.Channel) { c.Lang = "en" }, true},
 		{"no author", func(c *feed.Channel) { c.Author = "" }, true},
 		{"title (with an author)", func(c *feed.Channel) { c.Title = "경제 — sokbo" }, false},
-		{"self, home, id", func(c *feed.Channel) { c.SelfURL, c.HomeURL, c.FeedID = "x", "y", "z" }, false},
+		{"self, home, id, hub", func(c *feed.Channel) { c.SelfURL, c.HomeURL, c.FeedID, c.Hub = "x", "y", "z", "" }, false},
 		{"links, archive, tombstones", func(c *feed.Channel) {
 			c.Links = []feed.Link{{Rel: "next", Href: "n"}}
 			c.Archive = true

@@ -13,8 +13,8 @@ import (
 // and RFC 6721 deleted-entry extensions.
 
 // atomFeed extends feeds.AtomFeed with several links (self, alternate,
-// paging), the generator, the archive marker, tombstones and sokbo's
-// entries.
+// WebSub hub, paging), the generator, the archive marker, tombstones and
+// sokbo's entries.
 type atomFeed struct {
 	feeds.AtomFeed
 	NSFH    string           `xml:"xmlns:fh,attr,omitempty"`
@@ -77,6 +77,9 @@ func atomFeedOf(c *Channel, items []*Article) *atomFeed {
 			{Href: c.HomeURL, Rel: "alternate", Type: "text/html"},
 		},
 		Gen: c.Generator,
+	}
+	if c.Hub != "" {
+		f.Links = append(f.Links, feeds.AtomLink{Href: c.Hub, Rel: "hub"})
 	}
 	for _, l := range c.Links {
 		f.Links = append(f.Links, feeds.AtomLink{Href: l.Href, Rel: l.Rel, Type: "application/atom+xml"})

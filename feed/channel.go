@@ -17,6 +17,11 @@ type Channel struct {
 	// URL in the format being rendered.
 	HomeURL string
 	SelfURL string
+	// Hub is the URL of the WebSub hub that pushes this feed's changes;
+	// every format names it beside SelfURL, which is then the topic a
+	// subscriber subscribes to (W3C WebSub 4). Empty: no hub, as for
+	// RFC 5005 archive documents, which are not topics.
+	Hub string
 	// FeedID is the Atom feed id.
 	FeedID string
 	Lang   string

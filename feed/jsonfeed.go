@@ -63,6 +63,10 @@ func jsonFeedOf(c *Channel, n int) *jsonFeed {
 	if c.Author != "" {
 		f.Authors = []*feeds.JSONAuthor{{Name: Clean(c.Author)}}
 	}
+	if c.Hub != "" {
+		// JSON Feed 1.1 names the hub's protocol; feed_url is the topic.
+		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: c.Hub}}
+	}
 	return f
 }
 

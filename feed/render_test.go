@@ -35,6 +35,7 @@ func channel(t testing.TB, f feed.Format) *feed.Channel {
 		BaseURL:     base,
 		HomeURL:     base.String(),
 		SelfURL:     base.String() + "feed." + f.Ext(),
+		Hub:         base.String() + "websub",
 		FeedID:      base.String() + "feed.atom",
 		Lang:        "ko",
 		Author:      "sokbo",
@@ -99,7 +100,8 @@ func TestGolden(t *testing.T) {
 				t.Parallel()
 				c := channel(t, f)
 				if name == "archive" {
-					c.Archive = true
+					// An archive document is not a topic: no hub.
+					c.Archive, c.Hub = true, ""
 					c.Links = []feed.Link{
 						{Rel: "current", Href: "https://news.example.com/feed." + f.Ext()},
 						{Rel: "prev-archive", Href: "https://news.example.com/archive/1/feed." + f.Ext()},

@@ -28,8 +28,8 @@ type rssRoot struct {
 }
 
 // rssChannel extends feeds.RssFeed with the self link (which RSS Advisory
-// Board best practice and feed validators ask for), the paging and archive
-// links, and sokbo's items.
+// Board best practice and feed validators ask for), the WebSub hub link,
+// the paging and archive links, and sokbo's items.
 type rssChannel struct {
 	feeds.RssFeed
 	Links   []atomLink `xml:"atom:link"`
@@ -101,6 +101,9 @@ func rssChannelOf(c *Channel, items []*Article) *rssChannel {
 			Ttl:           c.TTL,
 		},
 		Links: []atomLink{{Href: c.SelfURL, Rel: "self", Type: "application/rss+xml"}},
+	}
+	if c.Hub != "" {
+		ch.Links = append(ch.Links, atomLink{Href: c.Hub, Rel: "hub"})
 	}
 	for _, l := range c.Links {
 		ch.Links = append(ch.Links, atomLink{Href: l.Href, Rel: l.Rel, Type: "application/rss+xml"})

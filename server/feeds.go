@@ -219,6 +219,12 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 		c.FeedID = s.feedURL(feed.CategoryKey(p.category), feed.Atom)
 	}
 	c.SelfURL = base + s.feedQuery(p.limit, p.page)
+	if s.cfg.Hub != "" {
+		// With a hub, self names the WebSub topic (W3C WebSub 4): every
+		// limit and page of a feed is that one topic, its canonical URL,
+		// which the hub fetches and a subscriber subscribes to.
+		c.Hub, c.SelfURL = s.cfg.Hub, base
+	}
 	if p.page > 1 {
 		c.Links = append(c.Links,
 			feed.Link{Rel: "first", Href: base + s.feedQuery(p.limit, 1)},
@@ -260,7 +266,19 @@ func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Articl
 	for i, sum := range sums {
 		idents[i] = binary.LittleEndian.Uint64(sum[:8])
 	}
-	return newFeedResponse(a, sums, fs.gzipAssembled(a, idents), f.ContentType(), cacheControl, changed), nil
+	rd := newFeedResponse(a, sums, fs.gzipAssembled(a, idents), f.ContentType(), cacheControl, changed)
+	rd.links = discoveryLinks(c)
+	return rd, nil
+}
+
+// discoveryLinks are the Link header values of a feed with a hub, none
+// without: WebSub discovery (W3C WebSub 4) reads the hub and the topic
+// from the headers first, so they repeat the body's hub and self links.
+func discoveryLinks(c *feed.Channel) []string {
+	if c.Hub == "" {
+		return nil
+	}
+	return []string{"<" + c.Hub + `>; rel="hub"`, "<" + c.SelfURL + `>; rel="self"`}
 }
 
 func (s *Server) archiveURL(n uint64, f feed.Format) string {

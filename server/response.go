@@ -27,6 +27,10 @@ type rendered struct {
 	now func() time.Time
 	// extra holds more headers, such as the security headers of pages.
 	extra http.Header
+	// links are Link header values sent on every answer, 304 included, so
+	// that a subscriber revalidating its copy still finds a feed's WebSub
+	// hub and self.
+	links []string
 }
 
 // variant is the body in one content coding.
@@ -110,9 +114,13 @@ func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Cache-Control", rd.cacheControl)
 	h.Set("ETag", v.etag)
+	for _, l := range rd.links {
+		h.Add("Link", l)
+	}
 	if notModified(r, v.etag, lastMod) {
 		// A 304 carries the fields a cache updates its copy with (RFC 9110
-		// 15.4.5): ETag, Cache-Control, Vary; no representation metadata.
+		// 15.4.5): ETag, Cache-Control, Vary, and the Link fields; no
+		// representation metadata.
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
