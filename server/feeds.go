@@ -219,11 +219,13 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 		c.FeedID = s.feedURL(feed.CategoryKey(p.category), feed.Atom)
 	}
 	c.SelfURL = base + s.feedQuery(p.limit, p.page)
-	if s.cfg.Hub != "" {
-		// With a hub, self names the WebSub topic (W3C WebSub 4): every
-		// limit and page of a feed is that one topic, its canonical URL,
-		// which the hub fetches and a subscriber subscribes to.
-		c.Hub, c.SelfURL = s.cfg.Hub, base
+	if s.cfg.Hub != "" && p.page <= 1 {
+		// With a hub, self names the WebSub topic (W3C WebSub 4), which a
+		// subscriber subscribes to: one per feed whatever its ?limit=, its
+		// category spelled by its key (as the Atom id is), so that it stays
+		// the same whichever spelling the newest article uses. Later pages
+		// are documents of their own, not topics.
+		c.Hub, c.SelfURL = s.cfg.Hub, s.feedURL(feed.CategoryKey(p.category), p.format)
 	}
 	if p.page > 1 {
 		c.Links = append(c.Links,
