@@ -15,10 +15,10 @@ import (
 
 // Check verifies the store's consistency: every index entry points to an
 // existing article whose Published and categories put it there, and every
-// article is in all its indexes; tombstones and their index agree. It
-// returns one line per problem, none when the store is sound. It reads the
-// whole store in one transaction, which is a maintenance cost, not a
-// per-request one.
+// article is in all its indexes; tombstones and their index agree; WebSub
+// subscriptions decode and sit under their own key. It returns one line
+// per problem, none when the store is sound. It reads the whole store in
+// one transaction, which is a maintenance cost, not a per-request one.
 func (db *DB) Check(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -44,6 +44,7 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 		if err := c.checkTombstones(tx.Bucket(bucketDeleted), tx.Bucket(bucketDeletedIDs)); err != nil {
 			return err
 		}
+		c.checkSubscriptions(tx.Bucket(bucketWebSub))
 		return c.checkCategories(ctx, tx.Bucket(bucketCats))
 	})
 	if err != nil {
@@ -156,6 +157,20 @@ func (c *checker) checkTombstones(deleted, ids *bolt.Bucket) error {
 	return ids.ForEach(func(id, k []byte) error {
 		if v := deleted.Get(k); v == nil || len(k) <= 8 || string(k[8:]) != string(id) {
 			c.report("deleted: id index entry %q points to no tombstone of it", id)
+		}
+		return nil
+	})
+}
+
+// checkSubscriptions checks that each WebSub subscription decodes and is
+// stored under its own topic and callback, so that an upsert replaces it.
+func (c *checker) checkSubscriptions(subs *bolt.Bucket) {
+	if subs == nil { // no subscription was ever stored
+		return
+	}
+	_ = subs.ForEach(func(k, v []byte) error {
+		if _, err := decodeSubscription(k, v); err != nil {
+			c.report("websub: %v", err)
 		}
 		return nil
 	})

@@ -12,6 +12,10 @@
 //	deleted-ids        id → its key in deleted
 //	changes            big-endian change number → the change (changes.go)
 //
+// and, apart from the articles, written in transactions of its own:
+//
+//	websub             topic ‖ 0x00 ‖ callback → a WebSub subscription (websub.go)
+//
 // A time key is the big-endian uint64(Published.UnixNano()) ^ 1<<63, so that
 // byte order is time order (pre-1970 included); the id that follows makes
 // the key unique and breaks ties. Walking an index backwards from its last
