@@ -108,17 +108,13 @@ type feedPage struct {
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format, category string) {
 	p, err := s.parseFeedPage(r, f, category)
 	if err == nil {
-		key := cacheKey{scope: scope(category), name: f.Ext(), limit: p.limit, page: p.page}
-		if category != "" {
-			key.name += " " + feed.CategoryKey(category)
-		}
 		var rd *rendered
 		// The render outlives this request when others wait for it, and
 		// is done again ahead of the next request after a write.
 		render := func(changed time.Time) (*rendered, error) {
 			return s.renderFeedPage(context.Background(), p, changed)
 		}
-		rd, err = s.cache.fetchFor(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), render, render, true)
+		rd, err = s.cache.fetchFor(r.Context(), feedKey(p), negotiate(r.Header.Get("Accept-Encoding")), render, render, true)
 		if err == nil {
 			rd.serve(w, r)
 			return
@@ -208,8 +204,22 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 	if p.category != "" {
 		name = displayName(p.category, items)
 	}
-	c := s.channel(name, p.format)
+	c, err := s.pageChannel(ctx, p, name)
+	if err != nil {
+		return nil, err
+	}
 	c.Deleted = deleted
+	if more {
+		c.Links = append(c.Links, feed.Link{Rel: "next", Href: s.feedURL(name, p.format) + s.feedQuery(p.limit, p.page+1)})
+	}
+	return s.renderFeed(p.format, c, items, s.ccFeed, changed)
+}
+
+// pageChannel is the channel of page p of a feed whose category is
+// spelled name (as the newest article files it), without its items,
+// deletions and "next" link: ids, self, hub and the paging links.
+func (s *Server) pageChannel(ctx context.Context, p feedPage, name string) (*feed.Channel, error) {
+	c := s.channel(name, p.format)
 	// Links name the category as filed, not as this request spelled it:
 	// every spelling shares one cache entry.
 	base := s.feedURL(name, p.format)
@@ -232,9 +242,6 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 			feed.Link{Rel: "first", Href: base + s.feedQuery(p.limit, 1)},
 			feed.Link{Rel: "previous", Href: base + s.feedQuery(p.limit, p.page-1)})
 	}
-	if more {
-		c.Links = append(c.Links, feed.Link{Rel: "next", Href: base + s.feedQuery(p.limit, p.page+1)})
-	}
 	if p.category == "" && p.page == 1 {
 		last, err := s.read.LastSeq(ctx)
 		if err != nil {
@@ -246,7 +253,7 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 			c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(last/uint64(s.cfg.ArchiveSize)+1, p.format)})
 		}
 	}
-	return s.renderFeed(p.format, c, items, s.ccFeed, changed)
+	return c, nil
 }
 
 // renderFeed assembles the feed of items from their kept fragments,

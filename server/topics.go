@@ -133,7 +133,7 @@ func (s *Server) Document(ctx context.Context, topic string) (body []byte, conte
 	if !ok {
 		return nil, "", fmt.Errorf("document of %q: not a topic of this site: %w", topic, feed.ErrNotFound)
 	}
-	p := feedPage{format: f, category: category, limit: servedLimit(s.cfg.FeedLimit, s.cfg.FeedLimit, s.cfg.MaxFeedLimit), page: 1}
+	p := s.topicPage(category, f)
 	// As serveFeed's: the render outlives ctx when others wait for it, and
 	// is done again ahead of the next delivery after a write.
 	render := func(changed time.Time) (*rendered, error) {
@@ -230,9 +230,7 @@ func (s *Server) ChangesDocument(ctx context.Context, topic string, changes []fe
 }
 
 // topicChannel is the channel of category's feed (the site's for "") in
-// format f as renderFeedPage makes its first page at the default limit:
-// the name as the newest article spells it, the feed id, self (the topic
-// with a hub), the hub, and the site's prev-archive link.
+// format f as renderFeedPage makes its first page at the default limit.
 func (s *Server) topicChannel(ctx context.Context, category string, f feed.Format) (*feed.Channel, error) {
 	name := category
 	if category != "" {
@@ -242,22 +240,11 @@ func (s *Server) topicChannel(ctx context.Context, category string, f feed.Forma
 		}
 		name = displayName(category, newest)
 	}
-	c := s.channel(name, f)
-	c.SelfURL = s.feedURL(name, f)
-	if category != "" {
-		c.FeedID = s.feedURL(feed.CategoryKey(category), feed.Atom)
-	}
-	if s.cfg.Hub != "" {
-		c.Hub, c.SelfURL = s.cfg.Hub, s.feedURL(feed.CategoryKey(category), f)
-	}
-	if category == "" {
-		last, err := s.read.LastSeq(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if last > 0 {
-			c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(last/uint64(s.cfg.ArchiveSize)+1, f)})
-		}
-	}
-	return c, nil
+	return s.pageChannel(ctx, s.topicPage(category, f), name)
+}
+
+// topicPage is the page of category's feed that is its topic: the first,
+// at the default limit.
+func (s *Server) topicPage(category string, f feed.Format) feedPage {
+	return feedPage{format: f, category: category, limit: servedLimit(s.cfg.FeedLimit, s.cfg.FeedLimit, s.cfg.MaxFeedLimit), page: 1}
 }
