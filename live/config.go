@@ -9,7 +9,8 @@ type Config struct {
 	// one is answered 503 with Retry-After.
 	MaxStreams int
 	// Heartbeat is how often an idle stream gets a comment line, so that
-	// proxies keep it open and a dead client is noticed.
+	// proxies keep it open and a dead client is noticed. A write to a
+	// client must finish within twice it.
 	Heartbeat time.Duration
 	// Buffer is how many events a stream may fall behind before it is
 	// dropped: a client that stops reading is never buffered without end.
