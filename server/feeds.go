@@ -389,6 +389,11 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 		s.serveList(w, r, name)
 		return
 	}
+	if h, ok := s.categoryFiles[file]; ok {
+		r.SetPathValue("name", name)
+		h.ServeHTTP(w, r)
+		return
+	}
 	ext, ok := strings.CutPrefix(file, "feed.")
 	if !ok {
 		s.fail(w, r, feed.ErrNotFound)

@@ -13,6 +13,17 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, h)
 }
 
+// HandleCategory mounts h at /category/{name}/{file}, for every way the
+// path may spell name: one percent-encoded segment ("%2F" for a slash in
+// it) or with its slashes as typed. h reads the unescaped name with
+// r.PathValue("name"). Call it before serving.
+func (s *Server) HandleCategory(file string, h http.Handler) {
+	if s.categoryFiles == nil {
+		s.categoryFiles = map[string]http.Handler{}
+	}
+	s.categoryFiles[file] = h
+}
+
 // OnChange adds f to what each committed write's feed.Change is given to:
 // the live streams and the hub. f runs after the caches are invalidated
 // and before the write's response is sent, on the poster's goroutine, so

@@ -33,8 +33,10 @@ type Server struct {
 	// backupStall is how long one may wait on a client that stopped reading.
 	backups     chan struct{}
 	backupStall time.Duration
-	// onChange are given every committed change (push.go).
-	onChange []func(feed.Change)
+	// onChange are given every committed change, and categoryFiles serve
+	// /category/{name}/{file} beside the feeds (push.go).
+	onChange      []func(feed.Change)
+	categoryFiles map[string]http.Handler
 }
 
 // New returns a server over st. Zero settings in cfg get their defaults

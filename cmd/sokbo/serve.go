@@ -93,7 +93,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	scfg.Logger = log
 	srv := server.New(scfg, db)
 	hs := newHTTPServer(srv, log)
-	stopLive := startLive(hs, srv, db, &cfg, log)
+	stopLive, err := startLive(ctx, hs, srv, db, &cfg, log)
+	if err != nil {
+		return err
+	}
 	defer stopLive()
 	stopHub, err := startHub(ctx, srv, db, &cfg, log)
 	if err != nil {
