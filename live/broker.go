@@ -38,6 +38,11 @@ type Broker struct {
 	cancel context.CancelFunc
 	// gap wakes the gap filler (order.go).
 	gap chan struct{}
+	// queue holds the published events dispatch has yet to hand out, and
+	// wake tells it there are some.
+	qmu   sync.Mutex
+	queue []*event
+	wake  chan struct{}
 	// delivered is the number of the last change handed to the streams:
 	// every later one will be. Streams read it without the lock.
 	delivered atomic.Uint64
@@ -96,18 +101,23 @@ func New(ctx context.Context, cfg Config, src Source, base *url.URL, highlights 
 		log:        log,
 		cancel:     cancel,
 		gap:        make(chan struct{}, 1),
+		wake:       make(chan struct{}, 1),
 		streams:    map[string]map[*stream]struct{}{},
 		next:       last + 1,
 		held:       map[uint64]*event{},
 	}
 	b.delivered.Store(last)
 	go b.fillGaps(fctx)
+	go b.dispatch(fctx)
 	return b, nil
 }
 
 // Publish hands c, a committed change, to the streams that want it. It
-// never blocks on a stream: a stream whose buffer is full is dropped. It
-// is meant for server.OnChange, which calls it on the poster's goroutine.
+// is meant for server.OnChange, which calls it on the poster's goroutine:
+// it only encodes the event and queues it for dispatch, so that handing
+// it to thousands of streams (and waking their goroutines) happens after
+// the poster's response, not before it. A stream whose buffer is full is
+// dropped, never waited for.
 func (b *Broker) Publish(c feed.Change) {
 	if !c.Changed() || c.Seq == 0 {
 		return
@@ -117,9 +127,35 @@ func (b *Broker) Publish(c feed.Change) {
 		b.log.Error("live: change not sent", "seq", c.Seq, "err", err)
 		return
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.arrive(ev)
+	b.qmu.Lock()
+	b.queue = append(b.queue, ev)
+	b.qmu.Unlock()
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// dispatch hands the queued events to the streams, in the change log's
+// order (arrive), until ctx ends.
+func (b *Broker) dispatch(ctx context.Context) {
+	var batch []*event
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.wake:
+		}
+		b.qmu.Lock()
+		batch, b.queue = b.queue, batch[:0]
+		b.qmu.Unlock()
+		b.mu.Lock()
+		for _, ev := range batch {
+			b.arrive(ev)
+		}
+		b.mu.Unlock()
+		clear(batch)
+	}
 }
 
 // Streams returns how many streams receive the changes: those open less

@@ -64,7 +64,7 @@ func (b *Broker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer b.unsubscribe(s)
 	streamHeaders(h)
 	w.WriteHeader(http.StatusOK)
-	k := &sink{w: w, rc: http.NewResponseController(w), timeout: 2 * b.cfg.Heartbeat}
+	k := &sink{w: w, rc: http.NewResponseController(w), timeout: 4 * b.cfg.Heartbeat}
 	if err := b.serve(r.Context(), k, s, at, lastEventID(r)); err != nil && !errors.Is(err, errGone) && r.Context().Err() == nil {
 		// Not the client's doing (a failed write cancels the request's
 		// context): the store failed a replay.
@@ -114,7 +114,6 @@ func (b *Broker) serve(ctx context.Context, k *sink, s *stream, at uint64, from 
 				return err
 			}
 			sent = ev.seq
-			tick.Reset(b.cfg.Heartbeat)
 		case <-tick.C:
 			beat := []byte(ping)
 			// A category's stream skips most changes; its client's last
@@ -163,21 +162,30 @@ func lastEventID(r *http.Request) lastID {
 	return lastID{n: n, given: true, valid: err == nil}
 }
 
-// sink writes a stream's bytes with a deadline each.
+// sink writes a stream's bytes with a deadline.
 type sink struct {
 	w  http.ResponseWriter
 	rc *http.ResponseController
-	// timeout is each write's deadline. It outlasts the wait for the next
-	// heartbeat: over HTTP/2 a deadline that passes resets the stream even
-	// between writes. A client that stops reading fails its write then.
-	timeout time.Duration
+	// timeout is how far ahead the write deadline is kept. It outlasts
+	// the wait for the next heartbeat: over HTTP/2 a deadline that passes
+	// resets the stream even between writes. A client that stops reading
+	// fails its write then.
+	timeout  time.Duration
+	deadline time.Time
 }
 
 // write writes p, which net/http buffers; flush sends it.
 func (k *sink) write(p []byte) error {
 	// The server's WriteTimeout, counted from the request's start, would
-	// cut every stream: each write sets its own deadline instead.
-	_ = k.rc.SetWriteDeadline(time.Now().Add(k.timeout))
+	// cut every stream: the stream keeps its own deadline instead, moved
+	// on when half of it has passed rather than at every write, which
+	// with thousands of streams would cost a timer update per event each.
+	// Kept at least two heartbeats ahead, it cannot pass before the next
+	// write.
+	if now := time.Now(); k.deadline.Sub(now) < k.timeout/2 {
+		k.deadline = now.Add(k.timeout)
+		_ = k.rc.SetWriteDeadline(k.deadline)
+	}
 	_, err := k.w.Write(p)
 	return err
 }
