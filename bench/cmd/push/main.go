@@ -83,6 +83,7 @@ func main() {
 	time.Sleep(2 * time.Second) // let the server's goroutines settle
 	rss1 := rssKB(*pid)
 
+	cpuServer0, cpuSubs0 := cpuTicks(*pid), cpuTicks(child.cmd.Process.Pid)
 	var withSubs []time.Duration
 	var sseLat, cbLat, sseSent, cbSent []time.Duration
 	var sseAll, cbAll []time.Duration // per post: the time until the last subscriber had it
@@ -103,6 +104,7 @@ func main() {
 		}
 		time.Sleep(*gap)
 	}
+	cpuServer, cpuSubs := cpuTicks(*pid)-cpuServer0, cpuTicks(child.cmd.Process.Pid)-cpuSubs0
 	child.stop()
 	missed, dup := streams.check(b, *posts, *nSSE)
 	cmissed, _ := cbs.check(b, *posts, *nCB)
@@ -117,6 +119,8 @@ func main() {
 	fmt.Printf("WebSub (%d callbacks): from the POST's response p50 %s p99 %s; from its start p50 %s p99 %s, all callbacks had it after (median post) %s, worst post %s; missed %d, bad signatures %d\n",
 		*nCB, ms(pct(cbLat, 50)), ms(pct(cbLat, 99)), ms(pct(cbSent, 50)), ms(pct(cbSent, 99)), ms(pct(cbAll, 50)), ms(pct(cbAll, 100)), cmissed, child.badSig)
 	fmt.Printf("server RSS: %d KB before the streams, %d KB with them: %.1f KB per stream\n", rss0, rss1, perConn)
+	fmt.Printf("CPU per post (user+sys, over the %d posts, the gaps' heartbeats included): server %.1f ms, subscribers %.1f ms\n",
+		*posts, float64(cpuServer)*10/float64(*posts), float64(cpuSubs)*10/float64(*posts))
 	fmt.Printf("PUSHRESULT post_alone_ms=%.2f post_subs_ms=%.2f sse_p50_ms=%.1f sse_p99_ms=%.1f sse_all_ms=%.1f cb_p50_ms=%.1f cb_p99_ms=%.1f cb_all_ms=%.1f kb_per_stream=%.1f missed=%d dup=%d\n",
 		msf(pct(alone, 50)), msf(pct(withSubs, 50)), msf(pct(sseSent, 50)), msf(pct(sseSent, 99)), msf(pct(sseAll, 50)),
 		msf(pct(cbSent, 50)), msf(pct(cbSent, 99)), msf(pct(cbAll, 50)), perConn, missed+cmissed, dup+cdup)
@@ -530,6 +534,27 @@ func (l *listener) stop() {
 	l.stdin.Close()
 	<-l.end
 	_ = l.cmd.Wait()
+}
+
+// cpuTicks is the user+system CPU time of pid in clock ticks (1/100 s on
+// Linux); 0 when unknown.
+func cpuTicks(pid int) int64 {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
 }
 
 // rssKB is the resident memory of pid, from /proc; 0 when unknown.
