@@ -3,15 +3,20 @@ package websub
 import "time"
 
 // Config is the hub's configuration; DefaultConfig holds the defaults,
-// which New gives to zero fields.
+// which New gives to zero fields (RetryFor aside: zero is no retry).
 type Config struct {
 	// Content is what a delivery carries: ContentFull or ContentChanges.
 	Content string
 	// LeaseDefault is the lease of a subscription that asks for none;
 	// LeaseMax the longest granted.
 	LeaseDefault, LeaseMax time.Duration
+	// LeaseMin is the shortest lease granted: a shorter one would have
+	// subscribers re-subscribe, and be verified, in a loop. Tests lower
+	// it to see leases end.
+	LeaseMin time.Duration
 	// RetryFor is how long a failing delivery is retried, with backoff,
-	// before it is dropped with a log line.
+	// before it is dropped with a log line; zero drops it at its first
+	// failure.
 	RetryFor time.Duration
 	// Timeout bounds each request to a subscriber (verification and
 	// delivery).
@@ -45,10 +50,47 @@ func DefaultConfig() Config {
 		Content:          ContentFull,
 		LeaseDefault:     10 * 24 * time.Hour,
 		LeaseMax:         30 * 24 * time.Hour,
+		LeaseMin:         time.Minute,
 		RetryFor:         time.Hour,
 		Timeout:          10 * time.Second,
 		Workers:          32,
 		MaxSubscriptions: 10_000,
 		MaxPerHost:       100,
 	}
+}
+
+// withDefaults gives the zero fields of c DefaultConfig's values, and
+// keeps the leases in order.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Content == "" {
+		c.Content = d.Content
+	}
+	if c.LeaseMin <= 0 {
+		c.LeaseMin = d.LeaseMin
+	}
+	if c.LeaseMax <= 0 {
+		c.LeaseMax = d.LeaseMax
+	}
+	c.LeaseMax = max(c.LeaseMax, c.LeaseMin)
+	if c.LeaseDefault <= 0 {
+		c.LeaseDefault = d.LeaseDefault
+	}
+	c.LeaseDefault = min(max(c.LeaseDefault, c.LeaseMin), c.LeaseMax)
+	if c.RetryFor < 0 {
+		c.RetryFor = 0
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = d.Timeout
+	}
+	if c.Workers <= 0 {
+		c.Workers = d.Workers
+	}
+	if c.MaxSubscriptions <= 0 {
+		c.MaxSubscriptions = d.MaxSubscriptions
+	}
+	if c.MaxPerHost <= 0 {
+		c.MaxPerHost = d.MaxPerHost
+	}
+	return c
 }
