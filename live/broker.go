@@ -113,10 +113,10 @@ func New(ctx context.Context, cfg Config, src Source, base *url.URL, highlights 
 }
 
 // Publish hands c, a committed change, to the streams that want it. It
-// is meant for server.OnChange, which calls it on the poster's goroutine:
-// it only encodes the event and queues it for dispatch, so that handing
-// it to thousands of streams (and waking their goroutines) happens after
-// the poster's response, not before it. A stream whose buffer is full is
+// is meant for server.OnChange, which calls it on the poster's goroutine
+// after the response: it only encodes the event and queues it for
+// dispatch, so that handing it to thousands of streams (and waking their
+// goroutines) never holds up the poster's connection. A stream whose buffer is full is
 // dropped, never waited for.
 func (b *Broker) Publish(c feed.Change) {
 	if !c.Changed() || c.Seq == 0 {

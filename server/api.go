@@ -160,7 +160,8 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.publish(newEvent(c))
+	e := newEvent(c)
+	s.publish(e)
 	code := http.StatusOK
 	if c.Outcome == feed.Created {
 		code = http.StatusCreated
@@ -168,6 +169,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("article created", "id", c.Article.ID, "token", who.name)
 	}
 	writeJSON(w, code, postJSON{articleJSON: s.articleJSON(c.Article, false), Outcome: c.Outcome.String(), Warnings: parsed.Warnings})
+	s.announce(w, e)
 }
 
 // readBody reads a request body, into a buffer of the announced length
@@ -209,7 +211,9 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.publish(newEvent(c))
+	e := newEvent(c)
+	s.publish(e)
 	s.log.Info("article deleted", "id", id, "token", who.name)
 	w.WriteHeader(http.StatusNoContent)
+	s.announce(w, e)
 }

@@ -1,12 +1,17 @@
 package server
 
-import "sokbo/feed"
+import (
+	"net/http"
+
+	"sokbo/feed"
+)
 
 // An Event is what one committed write means to the service: the
 // feed.Change the store reported, and the cache scopes — the site's feeds
 // and pages, and each touched category's — that no longer hold. Every
 // write becomes exactly one Event, published before the write's response
-// is sent, so a request that starts after a POST returned sees it.
+// is sent, so a request that starts after a POST returned sees it, and
+// announced to the subscribers right after (announce).
 type Event struct {
 	Change feed.Change
 	// Scopes are the cache scopes to invalidate (see scope); none when the
@@ -27,13 +32,23 @@ func newEvent(c feed.Change) Event {
 	return e
 }
 
-// publish acts on e: it invalidates the cached responses it makes stale,
-// then hands the change to the live streams and the hub (OnChange).
+// publish acts on e before the write's response: it invalidates the
+// cached responses it makes stale.
 func (s *Server) publish(e Event) {
-	if len(e.Scopes) == 0 {
+	if len(e.Scopes) > 0 {
+		s.cache.invalidate(e.Scopes...)
+	}
+}
+
+// announce hands e's change to the live streams and the hub (OnChange)
+// once the write's response, written to w, is sent: handing one change to
+// thousands of subscribers, and waking their goroutines, must not delay
+// the poster's answer.
+func (s *Server) announce(w http.ResponseWriter, e Event) {
+	if len(s.onChange) == 0 || len(e.Scopes) == 0 {
 		return
 	}
-	s.cache.invalidate(e.Scopes...)
+	_ = http.NewResponseController(w).Flush()
 	for _, f := range s.onChange {
 		f(e.Change)
 	}

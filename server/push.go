@@ -25,9 +25,9 @@ func (s *Server) HandleCategory(file string, h http.Handler) {
 }
 
 // OnChange adds f to what each committed write's feed.Change is given to:
-// the live streams and the hub. f runs after the caches are invalidated
-// and before the write's response is sent, on the poster's goroutine, so
-// it must hand the change off without blocking. Call it before serving.
+// the live streams and the hub. f runs on the poster's goroutine once the
+// write's response is sent (the caches were invalidated before it), so it
+// must hand the change off without blocking. Call it before serving.
 func (s *Server) OnChange(f func(feed.Change)) {
 	s.onChange = append(s.onChange, f)
 }
