@@ -74,7 +74,7 @@ func main() {
 	for i := range *posts {
 		d, _, _ := b.post(fmt.Sprintf("alone-%d", i))
 		alone = append(alone, d)
-		time.Sleep(*gap / 4)
+		time.Sleep(*gap)
 	}
 
 	rss0 := rssKB(*pid)
