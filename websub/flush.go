@@ -13,7 +13,8 @@ import (
 // flushEvery, in one transaction: at the rate of a breaking story and
 // thousands of subscribers, one fsync per delivery would be the hub's
 // bottleneck. A crash loses at most that much, and those deliveries are
-// made again: at least once.
+// made again: at least once. A subscription verified or ended is written
+// at once instead: the subscriber was just told so, and they are few.
 
 // flushLoop flushes every flushEvery until ctx ends; Close flushes last.
 func (h *Hub) flushLoop(ctx context.Context) {
@@ -24,19 +25,28 @@ func (h *Hub) flushLoop(ctx context.Context) {
 	for {
 		select {
 		case <-t.C:
-			// One line when saving begins to fail and one when it works
-			// again, not one every flushEvery.
-			switch err := h.flush(ctx); {
-			case err != nil && !failing && ctx.Err() == nil:
-				h.log.Error("websub: subscriptions not saved; trying again", "err", err)
-				failing = true
-			case err == nil && failing:
-				h.log.Info("websub: subscriptions saved again")
-				failing = false
-			}
+		case <-h.flushSoon:
 		case <-ctx.Done():
 			return
 		}
+		// One line when saving begins to fail and one when it works
+		// again, not one every flushEvery.
+		switch err := h.flush(ctx); {
+		case err != nil && !failing && ctx.Err() == nil:
+			h.log.Error("websub: subscriptions not saved; trying again", "err", err)
+			failing = true
+		case err == nil && failing:
+			h.log.Info("websub: subscriptions saved again")
+			failing = false
+		}
+	}
+}
+
+// flushNow has the subscriptions written without waiting for the tick.
+func (h *Hub) flushNow() {
+	select {
+	case h.flushSoon <- struct{}{}:
+	default:
 	}
 }
 

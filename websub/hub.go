@@ -80,10 +80,12 @@ type Hub struct {
 	// shared are the changes documents being delivered (share.go).
 	shared shares
 	// flushMu keeps flushes in order: a later write of a subscription
-	// is never overtaken by an earlier one.
-	flushMu sync.Mutex
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	// is never overtaken by an earlier one. flushSoon asks for a flush
+	// before the next tick.
+	flushMu   sync.Mutex
+	flushSoon chan struct{}
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
 
 	mu sync.Mutex
 	// started and closed follow Start and Close.
@@ -146,17 +148,18 @@ func New(cfg Config, st Storage, topics Topics, self string, log *slog.Logger) *
 	}
 	return &Hub{
 		cfg: cfg, store: st, topics: topics, self: self, log: log,
-		client:  newClient(cfg.Timeout, cfg.Workers, !cfg.AllowPrivateCallbacks),
-		pinger:  newClient(cfg.Timeout, 2, false),
-		wake:    make(chan struct{}, 1),
-		tasks:   make(chan task),
-		subs:    map[key]*sub{},
-		byTopic: map[string]map[*sub]struct{}{},
-		intents: map[key]*pending{},
-		hosts:   map[string]int{},
-		newest:  map[string]uint64{},
-		pings:   map[ping]bool{},
-		dirty:   map[key]bool{},
+		client:    newClient(cfg.Timeout, cfg.Workers, !cfg.AllowPrivateCallbacks),
+		pinger:    newClient(cfg.Timeout, 2, false),
+		wake:      make(chan struct{}, 1),
+		flushSoon: make(chan struct{}, 1),
+		tasks:     make(chan task),
+		subs:      map[key]*sub{},
+		byTopic:   map[string]map[*sub]struct{}{},
+		intents:   map[key]*pending{},
+		hosts:     map[string]int{},
+		newest:    map[string]uint64{},
+		pings:     map[ping]bool{},
+		dirty:     map[key]bool{},
 	}
 }
 

@@ -124,6 +124,7 @@ func (h *Hub) subscribed(in *intent, expires time.Time, last uint64) {
 	}
 	h.dirty[k] = true
 	h.log.Info("websub: subscribed", "callback", in.callback, "topic", in.canonical, "expires", expires)
+	h.flushNow()
 	h.pend(s)
 }
 
@@ -132,6 +133,7 @@ func (h *Hub) unsubscribed(in *intent) {
 	if s := h.subs[key{in.canonical, in.callback}]; s != nil {
 		h.remove(s)
 	}
+	h.flushNow()
 	h.log.Info("websub: unsubscribed", "callback", in.callback, "topic", in.canonical)
 }
 
