@@ -188,9 +188,6 @@ func (h *Hub) Start(ctx context.Context) error {
 	h.nextSweep = now.Add(sweepEvery)
 	for _, s := range stored {
 		k := key{s.Topic, s.Callback}
-		if _, ok := h.subs[k]; ok {
-			continue // verified again since New: the newer state wins
-		}
 		if s.Delivered > last {
 			// The log restarted below it (a database from elsewhere): from
 			// its end on.
