@@ -51,6 +51,7 @@ func main() {
 	pid := flag.Int("pid", 0, "the server's `pid`, to read its memory from /proc")
 	wait := flag.Duration("wait", 10*time.Second, "how long to wait for the last deliveries of a post")
 	listen := flag.Bool("listen", false, "be the subscribers' process (started by push itself)")
+	run := flag.String("run", "", "the run's `name` in the posts' ids (given to the subscribers' process)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: push [flags] BASE_URL")
@@ -61,7 +62,10 @@ func main() {
 	if token == "" {
 		fail("SOKBO_TOKEN is not set")
 	}
-	b := &bench{base: base, token: token, run: strconv.FormatInt(time.Now().UnixNano()%1e9, 36), wait: *wait,
+	if *run == "" {
+		*run = strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+	}
+	b := &bench{base: base, token: token, run: *run, wait: *wait,
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}}
 
 	if *listen {
@@ -489,7 +493,7 @@ func (b *bench) startListener(nSSE, nCB int, topicFile string, streams, cbs *rec
 	}
 	l := &listener{end: make(chan struct{})}
 	l.cmd = exec.Command("nice", "-n", "10", self, "-listen", "-sse", strconv.Itoa(nSSE), "-callbacks", strconv.Itoa(nCB),
-		"-topic", topicFile, b.base)
+		"-topic", topicFile, "-run", b.run, b.base)
 	l.cmd.Stderr = os.Stderr
 	l.stdin, _ = l.cmd.StdinPipe()
 	stdout, _ := l.cmd.StdoutPipe()
