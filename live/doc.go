@@ -26,7 +26,8 @@
 // feed.CategoryKey), including one that moved the article out of it: the
 // event's categories then no longer hold the category, and the client
 // drops the article. A category whose name holds a "/" is spelled with
-// %2F in the stream's path (/category/a%2Fb/events).
+// %2F in the stream's path (/category/a%2Fb/events), or with the slash as
+// typed, as its feeds are.
 //
 // A stream opens with a retry: line (2 to 5 s, at random, so that clients
 // do not all reconnect at once after a restart) and a comment. Idle, it
@@ -72,8 +73,10 @@
 // log when it reconnects), so a client that stops reading never holds
 // memory or delays a post. An idle stream costs its handler's goroutine,
 // a channel and a ticker; each event is encoded once and shared by every
-// stream. Each write sets the connection's write deadline to twice the
-// heartbeat, so that the server's WriteTimeout does not cut the streams
-// and a client that stops reading fails its write in time. Close ends
-// every stream, for a shutdown.
+// stream, and handed out by one dispatcher goroutine after the post's
+// response is sent. A stream keeps its connection's write deadline two
+// to four heartbeats ahead (moved when half has passed, not at every
+// write), so that the server's WriteTimeout does not cut the streams and
+// a client that stops reading fails its write in time. Close ends every
+// stream, for a shutdown.
 package live
