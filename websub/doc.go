@@ -20,8 +20,8 @@
 // Subscription.Delivered is the change log's number of the last change
 // the subscriber received.
 //
-// The server hands each committed write to Hub.Publish before the POST's
-// response; Publish only notes it and wakes the scheduler (schedule.go),
+// The server hands each committed write to Hub.Publish once the POST's
+// response is sent; Publish only notes it and wakes the scheduler (schedule.go),
 // one goroutine which takes the noted changes (the feeds each touches:
 // Topics.TopicsOf), queues every subscription of those feeds whose
 // Delivered is below its feed's last change, and hands what is due to a

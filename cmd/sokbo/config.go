@@ -120,6 +120,12 @@ func defaultConfig() config {
 	return c
 }
 
+// hubURL is the URL of the built-in WebSub hub, which serves POST /websub.
+func (c *config) hubURL() string {
+	base, _ := c.baseURL() // checked by loadConfig
+	return base.JoinPath("websub").String()
+}
+
 // websubConfig is the hub's configuration.
 func (c *config) websubConfig() websub.Config {
 	w := c.WebSub
@@ -333,7 +339,7 @@ func (c *config) serverConfig() server.Config {
 	}
 	var hub string
 	if c.WebSub.Enabled {
-		hub = base.JoinPath("websub").String()
+		hub = c.hubURL()
 	}
 	return server.Config{
 		Hub:                  hub,

@@ -97,7 +97,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	defer stopLive()
+	defer stopLive() // the early returns; a second stop does nothing
 	stopHub, err := startHub(ctx, srv, db, &cfg, log)
 	if err != nil {
 		return err
@@ -107,7 +107,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serveUntil(ctx, hs, ln, cfg, log); err != nil {
+	err = serveUntil(ctx, hs, ln, cfg, log)
+	// Before the store closes: the hub writes its last acknowledgements.
+	stopHub()
+	stopLive()
+	if err != nil {
 		return err
 	}
 	if err := db.Close(); err != nil {

@@ -21,8 +21,7 @@ func startHub(ctx context.Context, srv *server.Server, db *store.DB, cfg *config
 	if !cfg.WebSub.Enabled {
 		return func() {}, nil
 	}
-	base, _ := cfg.baseURL() // checked by loadConfig
-	hub := websub.New(cfg.websubConfig(), db, srv, base.JoinPath("websub").String(), log)
+	hub := websub.New(cfg.websubConfig(), db, srv, cfg.hubURL(), log)
 	srv.Handle("POST /websub", hub)
 	srv.OnChange(hub.Publish)
 	if err := hub.Start(ctx); err != nil {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"sokbo/store"
 )
 
 // TestServeWebSub runs `sokbo serve` with its hub (private callbacks
@@ -110,6 +112,21 @@ func TestServeWebSub(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+	// The hub stopped before the store closed: the subscription and its
+	// acknowledged delivery are on disk, and nothing was left unsaved.
+	if strings.Contains(logs.String(), "without saving") {
+		t.Errorf("the hub could not save its acknowledgements:\n%s", logs.String())
+	}
+	db, err := store.Open(filepath.Join(dir, "db"), store.Options{ReadOnly: true})
+	must(t, err)
+	defer db.Close()
+	subs, err := db.Subscriptions(context.Background())
+	must(t, err)
+	last, err := db.LastChange(context.Background())
+	must(t, err)
+	if len(subs) != 1 || subs[0].Topic != topic || subs[0].Delivered != last || last == 0 {
+		t.Errorf("stored subscriptions %+v, want one of %s delivered up to change %d", subs, topic, last)
 	}
 }
 
