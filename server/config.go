@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sokbo/feed"
 	"time"
+	_ "time/tzdata" // the time zones, whatever the machine has (Config.Location)
 )
 
 // Config is the server's configuration; see config.example.yaml for the
@@ -50,6 +51,19 @@ type Config struct {
 	// ItemCacheBytes bounds the rendered items kept to assemble feeds
 	// from, so that a write re-renders only the items it changed.
 	ItemCacheBytes int64
+	// Location is the site's time zone: RSS dates carry its offset, and
+	// pages show local times in it.
+	Location *time.Location
+	// Icon and Logo are the site's square icon and wide logo (absolute
+	// URLs, or paths on the site); an empty Icon is the built-in one,
+	// served at /icon.png and /favicon.ico; an empty Logo is none.
+	Icon, Logo string
+	// Author is the author of the articles that name none; empty: such
+	// articles carry no author in any format.
+	Author string
+	// Content is what an item's content holds: ContentBoth, ContentFull or
+	// ContentSummary.
+	Content string
 	// Hub is the URL of the WebSub hub every feed names (as rel="hub",
 	// with itself as rel="self") in its body and Link headers; empty: none.
 	Hub string
@@ -81,6 +95,8 @@ func DefaultConfig() Config {
 		CacheEntries:         4096,
 		CacheBytes:           32 << 20,
 		ItemCacheBytes:       16 << 20,
+		Location:             mustLoadLocation("Asia/Seoul"),
+		Content:              ContentBoth,
 		Logger:               slog.New(slog.DiscardHandler),
 		Now:                  time.Now,
 	}
@@ -110,6 +126,10 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Logger == nil {
 		cfg.Logger = d.Logger
 	}
+	if cfg.Location == nil {
+		cfg.Location = d.Location
+	}
+	orDefault(&cfg.Content, d.Content)
 	if cfg.Now == nil {
 		cfg.Now = d.Now
 	}
@@ -130,4 +150,29 @@ func orDefault[T int | int64 | time.Duration | string](v *T, def T) {
 	if *v <= zero {
 		*v = def
 	}
+}
+
+// What an item's content holds (Config.Content, feeds.content).
+const (
+	// ContentBoth: the key points (the excerpt and the highlights), then
+	// the article.
+	ContentBoth = "both"
+	// ContentFull: the article only.
+	ContentFull = "full"
+	// ContentSummary: the key points and a link to the article (a teaser
+	// feed).
+	ContentSummary = "summary"
+)
+
+// ContentModes are the values of Config.Content.
+var ContentModes = []string{ContentBoth, ContentFull, ContentSummary}
+
+// mustLoadLocation loads a time zone of the database the binary embeds
+// (time/tzdata), which a machine without zoneinfo files has too.
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // only names known to the embedded database are given
+	}
+	return loc
 }

@@ -7,8 +7,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sokbo/feed"
+	"slices"
+	"strings"
 	"time"
+
+	"sokbo/feed"
 
 	"sokbo/live"
 	"sokbo/server"
@@ -24,6 +27,10 @@ type config struct {
 		Description string `yaml:"description"`
 		BaseURL     string `yaml:"base_url"`
 		Language    string `yaml:"language"`
+		Timezone    string `yaml:"timezone"`
+		Icon        string `yaml:"icon"`
+		Logo        string `yaml:"logo"`
+		Author      string `yaml:"author"`
 	} `yaml:"site"`
 	Listen string `yaml:"listen"`
 	TLS    struct {
@@ -43,6 +50,7 @@ type config struct {
 		MaxItemContent       int           `yaml:"max_item_content"`
 		MaxFeedContent       int           `yaml:"max_feed_content"`
 		ItemCache            int64         `yaml:"item_cache"`
+		Content              string        `yaml:"content"`
 	} `yaml:"feeds"`
 	Summary struct {
 		Highlights int `yaml:"highlights"`
@@ -98,6 +106,8 @@ func defaultConfig() config {
 	d := server.DefaultConfig()
 	var c config
 	c.Site.Title, c.Site.Description, c.Site.Language = d.Title, d.Description, d.Lang
+	c.Site.Timezone = d.Location.String()
+	c.Feeds.Content = d.Content
 	c.Listen = defaultListen
 	c.Database = defaultDatabase
 	c.Feeds.Limit, c.Feeds.MaxLimit = d.FeedLimit, d.MaxFeedLimit
@@ -270,6 +280,20 @@ func (c *config) check() error {
 	if err := c.checkPush(); err != nil {
 		return err
 	}
+	if _, err := time.LoadLocation(c.Site.Timezone); err != nil || c.Site.Timezone == "" || c.Site.Timezone == "Local" {
+		return bad("site.timezone", "%q is not an IANA time zone name such as Asia/Seoul or UTC", c.Site.Timezone)
+	}
+	if !slices.Contains(server.ContentModes, c.Feeds.Content) {
+		return bad("feeds.content", "%q is none of %q", c.Feeds.Content, server.ContentModes)
+	}
+	for _, k := range []struct{ key, v string }{{"site.icon", c.Site.Icon}, {"site.logo", c.Site.Logo}} {
+		if k.v == "" {
+			continue
+		}
+		if u, err := url.Parse(k.v); err != nil || u.Host == "" && !strings.HasPrefix(k.v, "/") || u.Host != "" && u.Scheme != "http" && u.Scheme != "https" {
+			return bad(k.key, "%q is neither an absolute http(s) URL nor a path on this site such as /static/icon.png", k.v)
+		}
+	}
 	switch {
 	case c.Summary.Highlights < 0:
 		return bad("summary.highlights", "%d is negative (0 shows none)", c.Summary.Highlights)
@@ -341,8 +365,14 @@ func (c *config) serverConfig() server.Config {
 	if c.WebSub.Enabled {
 		hub = c.hubURL()
 	}
+	loc, _ := time.LoadLocation(c.Site.Timezone) // checked by loadConfig
 	return server.Config{
 		Hub:                  hub,
+		Location:             loc,
+		Icon:                 c.Site.Icon,
+		Logo:                 c.Site.Logo,
+		Author:               c.Site.Author,
+		Content:              c.Feeds.Content,
 		Title:                c.Site.Title,
 		Description:          c.Site.Description,
 		BaseURL:              base,

@@ -96,7 +96,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad duration", "shutdown:\n  grace: soon\n", nil, []string{`:2: shutdown.grace: "soon" is not a duration`}},
 		{"bad rate", "tokens:\n  - name: a\n    rate: fast\n", nil, []string{`:3: tokens[0].rate: "fast" is not a number`}},
 		{"keys for a value", "listen:\n  host: x\n", nil, []string{":2: listen: want a single value, not keys"}},
-		{"value for keys", "site: news\n", nil, []string{`:1: site: want keys (title, description, base_url, language), not "news"`}},
+		{"value for keys", "site: news\n", nil, []string{`:1: site: want keys (title, description, base_url, language, timezone, icon, logo, author), not "news"`}},
 		{"value for a list", "tokens: abc\n", nil, []string{`:1: tokens: want a list`}},
 		{"a list for the file", "- a\n- b\n", nil, []string{":1: want keys (site, listen", "not a list"}},
 		{"key twice", "listen: a:1\nlisten: b:2\n", nil, []string{":2: listen: given twice (first on line 1)"}},
