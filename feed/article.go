@@ -53,12 +53,16 @@ type Article struct {
 }
 
 // Tombstone records a deleted article, so that Atom feeds can tell
-// aggregators to remove it (RFC 6721).
+// aggregators to remove it (RFC 6721). It keeps the article's categories,
+// tags and authors: each of their feeds lists the deletion. Tombstones
+// stored before tags and authors were kept have none.
 type Tombstone struct {
 	ID         string    `json:"id"`
 	GUID       string    `json:"guid"` // the deleted entry's Atom id
 	When       time.Time `json:"when"`
 	Categories []string  `json:"categories,omitempty"`
+	Tags       []string  `json:"tags,omitempty"`
+	Authors    []string  `json:"authors,omitempty"`
 }
 
 // ErrNotFound is returned when an article or feed does not exist.

@@ -56,15 +56,24 @@ type Change struct {
 }
 
 // LoggedChange is an entry of the store's change log: which article a
-// numbered change was about and the categories it touched. Live streams
-// resume from it and the WebSub hub learns from it what a subscriber has
-// not yet received; the article itself is read from the store.
+// numbered change was about and the categories, tags and authors it
+// touched. Live streams resume from it and the WebSub hub learns from it
+// what a subscriber has not yet received; the article itself is read from
+// the store. Entries logged before tags and authors were have none.
 type LoggedChange struct {
 	Seq        uint64
 	Outcome    Outcome
 	ID         string
 	Categories []string
+	Tags       []string
+	Authors    []string
 	When       time.Time
+}
+
+// Facets lists the facets the logged change touched, as Change.Facets
+// does.
+func (c LoggedChange) Facets() []Facet {
+	return appendFacets(appendFacets(appendFacets(nil, CategoryFacet, c.Categories), TagFacet, c.Tags), AuthorFacet, c.Authors)
 }
 
 // Changed reports whether the write changed what is stored.
@@ -89,6 +98,142 @@ func (c Change) Categories() []string {
 		names = append(names, c.Revived.Categories...)
 	}
 	return UniqueCategories(names)
+}
+
+// Facets lists the facets whose feeds the change touches: every
+// category, tag and author of the previous and the current version and of
+// a revived tombstone, each once (by kind and CategoryKey), categories
+// first, then tags, then authors. The site's own feeds are touched by
+// every change that Changed.
+func (c Change) Facets() []Facet {
+	if !c.Changed() {
+		return nil
+	}
+	var out []Facet
+	for _, k := range FacetKinds() {
+		var names []string
+		if c.Prev != nil {
+			names = append(names, k.Of(c.Prev)...)
+		}
+		if c.Article != nil {
+			names = append(names, k.Of(c.Article)...)
+		}
+		if c.Revived != nil {
+			names = append(names, k.OfDeleted(c.Revived)...)
+		}
+		out = appendFacets(out, k, names)
+	}
+	return out
+}
+
+// appendFacets appends to out a facet of kind k for each of names but
+// those UniqueCategories drops (repeats and blanks).
+func appendFacets(out []Facet, k FacetKind, names []string) []Facet {
+	for _, name := range UniqueCategories(names) {
+		out = append(out, Facet{Kind: k, Name: name})
+	}
+	return out
+}
+
+// A Facet is a group of articles with feeds and a page of their own: those
+// filed under a category, or carrying a tag, or by an author. Name is
+// spelled as an article spells it; every spelling with the same
+// CategoryKey is the same facet, for tags and authors as for categories.
+// The zero Facet (no name) stands for the whole site.
+type Facet struct {
+	Kind FacetKind
+	Name string
+}
+
+// FacetKind is what a Facet groups articles by.
+type FacetKind uint8
+
+// The kinds of facets.
+const (
+	CategoryFacet FacetKind = iota + 1
+	TagFacet
+	AuthorFacet
+)
+
+// FacetKinds returns every kind, in the order changes list them.
+func FacetKinds() [3]FacetKind { return [...]FacetKind{CategoryFacet, TagFacet, AuthorFacet} }
+
+func (k FacetKind) String() string {
+	switch k {
+	case CategoryFacet:
+		return "category"
+	case TagFacet:
+		return "tag"
+	case AuthorFacet:
+		return "author"
+	}
+	return "unknown"
+}
+
+// Of returns the names a is filed under as k: its categories, tags or
+// authors.
+func (k FacetKind) Of(a *Article) []string {
+	switch k {
+	case CategoryFacet:
+		return a.Categories
+	case TagFacet:
+		return a.Tags
+	case AuthorFacet:
+		return a.Authors
+	}
+	return nil
+}
+
+// OfDeleted returns the names t's article was filed under as k.
+func (k FacetKind) OfDeleted(t *Tombstone) []string {
+	switch k {
+	case CategoryFacet:
+		return t.Categories
+	case TagFacet:
+		return t.Tags
+	case AuthorFacet:
+		return t.Authors
+	}
+	return nil
+}
+
+// Site reports whether f stands for the whole site rather than a facet.
+func (f Facet) Site() bool { return f.Name == "" }
+
+// Key is the form f's name is indexed and looked up under (CategoryKey).
+func (f Facet) Key() string { return CategoryKey(f.Name) }
+
+// Holds reports whether a is filed under f; every article is the site's.
+func (f Facet) Holds(a *Article) bool {
+	return f.Site() || f.named(f.Kind.Of(a))
+}
+
+// HoldsDeleted reports whether t's article was filed under f.
+func (f Facet) HoldsDeleted(t *Tombstone) bool {
+	return f.Site() || f.named(f.Kind.OfDeleted(t))
+}
+
+// named reports whether one of names has f's key; a blank name names
+// nothing.
+func (f Facet) named(names []string) bool {
+	key := f.Key()
+	if key == "" {
+		return false
+	}
+	for _, n := range names {
+		if CategoryKey(n) == key {
+			return true
+		}
+	}
+	return false
+}
+
+// String names f for messages: tag "경제", or site.
+func (f Facet) String() string {
+	if f.Site() {
+		return "site"
+	}
+	return fmt.Sprintf("%s %q", f.Kind, f.Name)
 }
 
 // Precondition decides, inside a write's transaction, whether the write
