@@ -156,7 +156,7 @@ const (
 )
 
 // FacetKinds returns every kind, in the order changes list them.
-func FacetKinds() [3]FacetKind { return [...]FacetKind{CategoryFacet, TagFacet, AuthorFacet} }
+func FacetKinds() []FacetKind { return []FacetKind{CategoryFacet, TagFacet, AuthorFacet} }
 
 func (k FacetKind) String() string {
 	switch k {

@@ -14,19 +14,20 @@ import (
 )
 
 // Check verifies the store's consistency: every index entry points to an
-// existing article whose Published and categories put it there, and every
-// article is in all its indexes; tombstones and their index agree; WebSub
-// subscriptions decode and sit under their own key. It returns one line
-// per problem, none when the store is sound. It reads the whole store in
-// one transaction, which is a maintenance cost, not a per-request one.
+// existing article whose Published and categories, tags or authors put it
+// there, and every article is in all its indexes; tombstones and their
+// index agree; WebSub subscriptions decode and sit under their own key. It
+// returns one line per problem, none when the store is sound. It reads the
+// whole store in one transaction, which is a maintenance cost, not a
+// per-request one.
 func (db *DB) Check(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	c := &checker{
-		wantTime: map[string]string{},
-		wantCats: map[string]map[string]string{},
-		wantSeq:  map[uint64]string{},
+		wantTime:   map[string]string{},
+		wantFacets: map[feed.FacetKind]map[string]map[string]string{},
+		wantSeq:    map[uint64]string{},
 	}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		// bbolt's own check of the file: pages, freelist, B+tree order.
@@ -45,7 +46,12 @@ func (db *DB) Check(ctx context.Context) ([]string, error) {
 			return err
 		}
 		c.checkSubscriptions(tx.Bucket(bucketWebSub))
-		return c.checkCategories(ctx, tx.Bucket(bucketCats))
+		for _, kind := range feed.FacetKinds() {
+			if err := c.checkFacets(ctx, kind, tx.Bucket(facetBucket(kind))); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("check store: %w", err)
@@ -59,9 +65,9 @@ type checker struct {
 	problems []string
 	items    *bolt.Bucket
 	// The index entries every article should have, built from the items.
-	wantTime map[string]string            // time key → id
-	wantCats map[string]map[string]string // category key → time key → id
-	wantSeq  map[uint64]string            // arrival number → id
+	wantTime   map[string]string                               // time key → id
+	wantFacets map[feed.FacetKind]map[string]map[string]string // kind → facet key → time key → id
+	wantSeq    map[uint64]string                               // arrival number → id
 }
 
 func (c *checker) report(format string, args ...any) {
@@ -95,11 +101,18 @@ func (c *checker) readItems(ctx context.Context) error {
 			c.report("items: articles %q and %q share arrival number %d", other, k, r.Seq)
 		}
 		c.wantSeq[r.Seq] = string(k)
-		for _, cat := range categoryKeys(r.Categories) {
-			if c.wantCats[cat] == nil {
-				c.wantCats[cat] = map[string]string{}
+		for _, kind := range feed.FacetKinds() {
+			want := c.wantFacets[kind]
+			if want == nil {
+				want = map[string]map[string]string{}
+				c.wantFacets[kind] = want
 			}
-			c.wantCats[cat][tk] = string(k)
+			for _, key := range categoryKeys(kind.Of(&r.Article)) {
+				if want[key] == nil {
+					want[key] = map[string]string{}
+				}
+				want[key][tk] = string(k)
+			}
 		}
 		return nil
 	})
@@ -176,27 +189,35 @@ func (c *checker) checkSubscriptions(subs *bolt.Bucket) {
 	})
 }
 
-// checkCategories compares each category's index with its articles.
-func (c *checker) checkCategories(ctx context.Context, cats *bolt.Bucket) error {
-	err := cats.ForEach(func(k, v []byte) error {
+// checkFacets compares the index of each facet of kind (a bucket of
+// index, e.g. cats/news) with its articles. A store opened read-only
+// before its first open for writing built the tags and authors indexes
+// has none: one line says so, rather than one per missing entry.
+func (c *checker) checkFacets(ctx context.Context, kind feed.FacetKind, index *bolt.Bucket) error {
+	want := c.wantFacets[kind]
+	if index == nil {
+		c.report("%s: no index (the store predates it; opening it for writing builds it)", facetBucket(kind))
+		return nil
+	}
+	err := index.ForEach(func(k, v []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if v != nil {
-			c.report("cats: %q is a value, not a category bucket", k)
+			c.report("%s: %q is a value, not the bucket of one %s", facetBucket(kind), k, kind)
 			return nil
 		}
 		name := string(k)
-		checkIndex(cats.Bucket(k), c.items, fmt.Sprintf("category %q", name), c.wantCats[name], c.report)
-		delete(c.wantCats, name)
+		checkIndex(index.Bucket(k), c.items, fmt.Sprintf("%s %q", kind, name), want[name], c.report)
+		delete(want, name)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for name, want := range c.wantCats {
-		for tk, id := range want {
-			c.report("category %q: missing entry for article %q (published %s)", name, id, keyTime([]byte(tk)))
+	for name, entries := range want {
+		for tk, id := range entries {
+			c.report("%s %q: missing entry for article %q (published %s)", kind, name, id, keyTime([]byte(tk)))
 		}
 	}
 	return nil

@@ -60,8 +60,22 @@ func seqKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, seq)
 }
 
-// putIndex writes a's entries in the time, arrival and category indexes;
-// seq is its arrival number.
+// facetBucket is the bucket of k's index: it holds a bucket per facet
+// key, named by the key, of time keys.
+func facetBucket(k feed.FacetKind) []byte {
+	switch k {
+	case feed.CategoryFacet:
+		return bucketCats
+	case feed.TagFacet:
+		return bucketTags
+	case feed.AuthorFacet:
+		return bucketAuthors
+	}
+	return nil
+}
+
+// putIndex writes a's entries in the time, arrival and facet indexes; seq
+// is its arrival number.
 func putIndex(tx *bolt.Tx, a *feed.Article, seq uint64) error {
 	tk := timeKey(a.Published, a.ID)
 	if err := tx.Bucket(bucketTime).Put(tk, []byte{}); err != nil {
@@ -70,25 +84,33 @@ func putIndex(tx *bolt.Tx, a *feed.Article, seq uint64) error {
 	if err := tx.Bucket(bucketSeq).Put(seqKey(seq), []byte(a.ID)); err != nil {
 		return fmt.Errorf("write arrival index: %w", err)
 	}
-	cats := tx.Bucket(bucketCats)
-	for _, cat := range categoryKeys(a.Categories) {
-		// bbolt does not check the length of bucket names as it does keys.
-		if len(cat) > bolt.MaxKeySize {
-			return fmt.Errorf("category %.20q…: name longer than %d bytes", cat, bolt.MaxKeySize)
-		}
-		b, err := cats.CreateBucketIfNotExists([]byte(cat))
-		if err != nil {
-			return fmt.Errorf("create category %q: %w", cat, err)
-		}
-		if err := b.Put(tk, []byte{}); err != nil {
-			return fmt.Errorf("write category %q index: %w", cat, err)
+	return putFacets(tx, a, tk, feed.FacetKinds())
+}
+
+// putFacets writes a's entries, under time key tk, in the indexes of the
+// kinds of facets given.
+func putFacets(tx *bolt.Tx, a *feed.Article, tk []byte, kinds []feed.FacetKind) error {
+	for _, kind := range kinds {
+		parent := tx.Bucket(facetBucket(kind))
+		for _, key := range categoryKeys(kind.Of(a)) {
+			// bbolt does not check the length of bucket names as it does keys.
+			if len(key) > bolt.MaxKeySize {
+				return fmt.Errorf("%s %.20q…: name longer than %d bytes", kind, key, bolt.MaxKeySize)
+			}
+			b, err := parent.CreateBucketIfNotExists([]byte(key))
+			if err != nil {
+				return fmt.Errorf("create %s %q: %w", kind, key, err)
+			}
+			if err := b.Put(tk, []byte{}); err != nil {
+				return fmt.Errorf("write %s %q index: %w", kind, key, err)
+			}
 		}
 	}
 	return nil
 }
 
-// deleteIndex removes a's entries from the time, arrival and category
-// indexes, and drops category buckets it leaves empty.
+// deleteIndex removes a's entries from the time, arrival and facet
+// indexes, and drops the facet buckets it leaves empty.
 func deleteIndex(tx *bolt.Tx, a *feed.Article, seq uint64) error {
 	tk := timeKey(a.Published, a.ID)
 	if err := tx.Bucket(bucketTime).Delete(tk); err != nil {
@@ -97,20 +119,59 @@ func deleteIndex(tx *bolt.Tx, a *feed.Article, seq uint64) error {
 	if err := tx.Bucket(bucketSeq).Delete(seqKey(seq)); err != nil {
 		return fmt.Errorf("delete arrival index entry: %w", err)
 	}
-	cats := tx.Bucket(bucketCats)
-	for _, cat := range categoryKeys(a.Categories) {
-		b := cats.Bucket([]byte(cat))
-		if b == nil {
-			continue
-		}
-		if err := b.Delete(tk); err != nil {
-			return fmt.Errorf("delete category %q index entry: %w", cat, err)
-		}
-		if k, _ := b.Cursor().First(); k == nil {
-			if err := cats.DeleteBucket([]byte(cat)); err != nil {
-				return fmt.Errorf("drop empty category %q: %w", cat, err)
+	for _, kind := range feed.FacetKinds() {
+		parent := tx.Bucket(facetBucket(kind))
+		for _, key := range categoryKeys(kind.Of(a)) {
+			b := parent.Bucket([]byte(key))
+			if b == nil {
+				continue
+			}
+			if err := b.Delete(tk); err != nil {
+				return fmt.Errorf("delete %s %q index entry: %w", kind, key, err)
+			}
+			if k, _ := b.Cursor().First(); k == nil {
+				if err := parent.DeleteBucket([]byte(key)); err != nil {
+					return fmt.Errorf("drop empty %s %q: %w", kind, key, err)
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// indexFacets creates the facet indexes the store lacks and fills them
+// from the articles: a store made before tags and authors had feeds has
+// only the categories'. It runs in the transaction that opens the store
+// for writing, so an open finds each index whole or builds it whole (a
+// crash halfway leaves the store as it was, and the next open builds it
+// again); it reads every article once, and only when an index is missing.
+func indexFacets(tx *bolt.Tx) error {
+	var missing []feed.FacetKind
+	for _, kind := range feed.FacetKinds() {
+		if tx.Bucket(facetBucket(kind)) != nil {
+			continue
+		}
+		if _, err := tx.CreateBucket(facetBucket(kind)); err != nil {
+			return fmt.Errorf("create bucket %q: %w", facetBucket(kind), err)
+		}
+		missing = append(missing, kind)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
+		var r record
+		if v == nil {
+			return nil // not an article: Check reports it
+		}
+		if _, err := decodeRecord(v, &r); err != nil {
+			// One damaged article must not keep the store from opening;
+			// Check reports it.
+			return nil
+		}
+		if err := putFacets(tx, &r.Article, timeKey(r.Published, string(k)), missing); err != nil {
+			return fmt.Errorf("index article %q: %w", k, err)
+		}
+		return nil
+	})
 }

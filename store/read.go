@@ -48,11 +48,19 @@ func (db *DB) Get(ctx context.Context, id string) (*feed.Article, error) {
 // category with the same feed.CategoryKey. A category without articles
 // gives an empty list, not an error. The cost is O(offset+limit).
 func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([]*feed.Article, error) {
+	return db.LatestIn(ctx, feed.Facet{Kind: feed.CategoryFacet, Name: category}, offset, limit)
+}
+
+// LatestIn is Latest for any facet: the articles filed under a category,
+// carrying a tag or by an author whose name has the same
+// feed.CategoryKey as f's, or the site's for the zero Facet. A facet
+// without articles gives an empty list, not an error.
+func (db *DB) LatestIn(ctx context.Context, f feed.Facet, offset, limit int) ([]*feed.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if offset < 0 || limit < 0 {
-		return nil, fmt.Errorf("latest %q: negative offset %d or limit %d", category, offset, limit)
+		return nil, fmt.Errorf("latest %s: negative offset %d or limit %d", f, offset, limit)
 	}
 	out := make([]*feed.Article, 0, min(limit, 1000))
 	if limit == 0 {
@@ -61,16 +69,7 @@ func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([
 	var read int
 	defer func() { db.mapped(int64(read)) }()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var index *bolt.Bucket
-		if category == "" {
-			index = tx.Bucket(bucketTime)
-		} else {
-			key := feed.CategoryKey(category)
-			if key == "" {
-				return nil
-			}
-			index = tx.Bucket(bucketCats).Bucket([]byte(key))
-		}
+		index := facetIndex(tx, f)
 		if index == nil {
 			return nil
 		}
@@ -99,9 +98,25 @@ func (db *DB) Latest(ctx context.Context, category string, offset, limit int) ([
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("latest %q: %w", category, err)
+		return nil, fmt.Errorf("latest %s: %w", f, err)
 	}
 	return out, nil
+}
+
+// facetIndex is the index bucket of f's articles: the time index for the
+// site, else its key's bucket in its kind's index; nil when it has no
+// article (or its kind no index yet, in a store opened read-only before
+// its first open for writing built it).
+func facetIndex(tx *bolt.Tx, f feed.Facet) *bolt.Bucket {
+	if f.Site() {
+		return tx.Bucket(bucketTime)
+	}
+	key := f.Key()
+	parent := tx.Bucket(facetBucket(f.Kind))
+	if key == "" || parent == nil {
+		return nil
+	}
+	return parent.Bucket([]byte(key))
 }
 
 // LastSeq returns the arrival number of the newest article ever stored

@@ -4,13 +4,20 @@
 // Layout (every bucket is written in the same transaction as the article
 // its entries point to):
 //
-//	items              id → record: the article and its bookkeeping (record.go)
-//	time               timeKey(Published) ‖ id → empty: the site feed's order
-//	cats/<CategoryKey> timeKey(Published) ‖ id → empty: one per category
-//	seq                big-endian arrival number → id: archive pages' order
-//	deleted            timeKey(when) ‖ id → JSON feed.Tombstone (tombstone.go)
-//	deleted-ids        id → its key in deleted
-//	changes            big-endian change number → the change (changes.go)
+//	items                 id → record: the article and its bookkeeping (record.go)
+//	time                  timeKey(Published) ‖ id → empty: the site feed's order
+//	cats/<CategoryKey>    timeKey(Published) ‖ id → empty: one per category
+//	tags/<CategoryKey>    timeKey(Published) ‖ id → empty: one per tag
+//	authors/<CategoryKey> timeKey(Published) ‖ id → empty: one per author
+//	seq                   big-endian arrival number → id: archive pages' order
+//	deleted               timeKey(when) ‖ id → JSON feed.Tombstone (tombstone.go)
+//	deleted-ids           id → its key in deleted
+//	changes               big-endian change number → the change (changes.go)
+//
+// The cats, tags and authors buckets are the facet indexes (index.go):
+// each feed.Facet's articles, under the CategoryKey of its name. A store
+// made before tags and authors had feeds gets their indexes, built from
+// its articles, when it is next opened for writing.
 //
 // and, apart from the articles, written in transactions of its own:
 //
@@ -43,6 +50,8 @@ var (
 	bucketItems      = []byte("items")
 	bucketTime       = []byte("time")
 	bucketCats       = []byte("cats")
+	bucketTags       = []byte("tags")
+	bucketAuthors    = []byte("authors")
 	bucketSeq        = []byte("seq")
 	bucketDeleted    = []byte("deleted")
 	bucketDeletedIDs = []byte("deleted-ids")
@@ -151,6 +160,9 @@ func Open(path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// buckets must exist in a store opened read-only. The tags and authors
+// indexes may not: a store made before them gets them when it is next
+// opened for writing, and until then their feeds are empty.
 var buckets = [][]byte{bucketItems, bucketTime, bucketCats, bucketSeq, bucketDeleted}
 
 func checkBuckets(tx *bolt.Tx) error {
@@ -167,6 +179,9 @@ func createBuckets(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %q: %w", name, err)
 		}
+	}
+	if err := indexFacets(tx); err != nil {
+		return err
 	}
 	return indexTombstones(tx)
 }

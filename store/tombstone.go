@@ -22,11 +22,18 @@ import (
 // category, only those of articles that were filed under it. Tombstones
 // are few (one per deletion in the window), so this reads them all.
 func (db *DB) Deleted(ctx context.Context, category string) ([]feed.Tombstone, error) {
+	return db.DeletedIn(ctx, feed.Facet{Kind: feed.CategoryFacet, Name: category})
+}
+
+// DeletedIn is Deleted for any facet: the tombstones of articles that
+// were filed under f (matched by feed.CategoryKey), or all of them for the
+// zero Facet. A tombstone from before tags and authors were kept is in no
+// tag's or author's list.
+func (db *DB) DeletedIn(ctx context.Context, f feed.Facet) ([]feed.Tombstone, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	since := db.now().Add(-db.keepDeleted)
-	key := feed.CategoryKey(category)
 	var out []feed.Tombstone
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketDeleted).Cursor()
@@ -35,15 +42,14 @@ func (db *DB) Deleted(ctx context.Context, category string) ([]feed.Tombstone, e
 			if err := json.Unmarshal(v, &t); err != nil {
 				return fmt.Errorf("decode tombstone %x: %w", k, err)
 			}
-			if category != "" && !slices.Contains(categoryKeys(t.Categories), key) {
-				continue
+			if f.HoldsDeleted(&t) {
+				out = append(out, t)
 			}
-			out = append(out, t)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("deleted: %w", err)
+		return nil, fmt.Errorf("deleted %s: %w", f, err)
 	}
 	slices.Reverse(out)
 	return out, nil
@@ -56,7 +62,7 @@ func (db *DB) putTombstone(tx *bolt.Tx, a *feed.Article) error {
 	if _, err := db.dropTombstones(tx, a.ID, now); err != nil {
 		return err
 	}
-	v, err := json.Marshal(feed.Tombstone{ID: a.ID, GUID: a.GUID, When: now, Categories: a.Categories})
+	v, err := json.Marshal(feed.Tombstone{ID: a.ID, GUID: a.GUID, When: now, Categories: a.Categories, Tags: a.Tags, Authors: a.Authors})
 	if err != nil {
 		return fmt.Errorf("encode tombstone: %w", err)
 	}
