@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"time"
 
 	"sokbo/feed"
@@ -15,8 +16,30 @@ import (
 // or run (images only from this site), no framing, no referrer beyond the
 // origin to other sites.
 var pageHeaderValues = http.Header{
-	"Content-Security-Policy": {"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+	"Content-Security-Policy": {pageCSP("")},
 	"Referrer-Policy":         {"strict-origin-when-cross-origin"},
+}
+
+// pageCSP is the Content-Security-Policy of pages, with images allowed
+// from this site and from imgSrc too, a CSP source ("" for none).
+func pageCSP(imgSrc string) string {
+	if imgSrc != "" {
+		imgSrc = " " + imgSrc
+	}
+	return "default-src 'none'; img-src 'self' data:" + imgSrc + "; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}
+
+// pageHeader is pageHeaderValues for the cached pages, with the origin of
+// a configured icon on another site among the image sources: some
+// browsers (Firefox) hold a page's icon to img-src.
+func (s *Server) pageHeader() http.Header {
+	origin := foreignOrigin(s.iconURL(), s.cfg.BaseURL)
+	if origin == "" {
+		return pageHeaderValues
+	}
+	h := pageHeaderValues.Clone()
+	h.Set("Content-Security-Policy", pageCSP(origin))
+	return h
 }
 
 // feedLink is a feed autodiscovery link. The template writes the media
@@ -28,26 +51,33 @@ type feedLink struct {
 type listPage struct {
 	Lang, Title, Description string
 	Home                     string
-	Feeds                    []feedLink
-	Items                    []listItem
+	pageIcons
+	Feeds []feedLink
+	Items []listItem
 }
 
 type listItem struct {
-	Title, Link, Date string
-	Categories        []catLink
+	Title, Link string
+	Date        pageTime
+	Categories  []catLink
 }
 
 type catLink struct{ Name, Href string }
 
 type articlePage struct {
 	Lang, SiteTitle, Home string
-	Feeds                 []feedLink
-	A                     *feed.Article
-	Canonical             string
-	Published, Updated    string
-	Categories            []catLink
-	Summary               feed.Summary
-	Content               template.HTML
+	pageIcons
+	// Feeds are the head's feed links: the site's, then each of the
+	// article's categories', so that a reader given the article's URL
+	// finds them all. Foot lists the site's alone, at the page's foot.
+	Feeds              []feedLink
+	Foot               struct{ Feeds []feedLink }
+	A                  *feed.Article
+	Canonical          string
+	Published, Updated pageTime
+	Categories         []catLink
+	Summary            feed.Summary
+	Content            template.HTML
 }
 
 var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doctype html>
@@ -55,6 +85,10 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="{{.Icon}}">
+{{- with .TouchIcon}}
+<link rel="apple-touch-icon" href="{{.}}">
+{{- end}}
 {{- range .Feeds}}
 <link rel="alternate" type="application/{{if eq .Ext "rss"}}rss+xml{{else if eq .Ext "atom"}}atom+xml{{else}}feed+json{{end}}" title="{{.Title}}" href="{{.Href}}">
 {{- end}}
@@ -69,7 +103,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 {{- if not .Items}}<p>No articles yet.</p>{{end}}
 <ul>
 {{- range .Items}}
-<li><a href="{{.Link}}">{{.Title}}</a> <time>{{.Date}}</time>{{range .Categories}} <a class="meta" href="{{.Href}}">#{{.Name}}</a>{{end}}</li>
+<li><a href="{{.Link}}">{{.Title}}</a> <time datetime="{{.Date.Datetime}}">{{.Date.Text}}</time>{{range .Categories}} <a class="meta" href="{{.Href}}">#{{.Name}}</a>{{end}}</li>
 {{- end}}
 </ul>
 </main>
@@ -81,15 +115,15 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 </head>
 <body>
 <header><p><a href="{{.Home}}">{{.SiteTitle}}</a></p></header>
-<article lang="{{.A.Lang}}">
+<article>
 <h1>{{.A.Title}}</h1>
-<p class="meta"><time datetime="{{.Published}}">{{.Published}}</time>{{if ne .Published .Updated}} (updated <time datetime="{{.Updated}}">{{.Updated}}</time>){{end}}{{range .A.Authors}} · {{.}}{{end}}{{range .Categories}} · <a href="{{.Href}}">{{.Name}}</a>{{end}}</p>
+<p class="meta"><time datetime="{{.Published.Datetime}}">{{.Published.Text}}</time>{{if ne .Published.Text .Updated.Text}} (updated <time datetime="{{.Updated.Datetime}}">{{.Updated.Text}}</time>){{end}}{{range .A.Authors}} · {{.}}{{end}}{{range .Categories}} · <a href="{{.Href}}">{{.Name}}</a>{{end}}</p>
 {{- if or .Summary.Text .Summary.Highlights}}
 <section class="summary">{{with .Summary.Text}}<p><strong>{{.}}</strong></p>{{end}}{{with .Summary.Highlights}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</section>
 {{- end}}
 {{.Content}}
 </article>
-{{template "feeds" .}}
+{{template "feeds" .Foot}}
 </body>
 </html>
 {{end}}`))
@@ -128,16 +162,13 @@ func (s *Server) categoryLinks(names []string) []catLink {
 	return out
 }
 
-// date is a time as pages show it in <time datetime>.
-func date(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
 // renderPage renders the template name, a page that is cached like a feed.
 func (s *Server) renderPage(name string, data any, changed time.Time) (*rendered, error) {
 	var buf bytes.Buffer
 	if err := pageTmpl.ExecuteTemplate(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("render %s page: %w", name, err)
 	}
-	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, pageHeaderValues), nil
+	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, s.pageHeader()), nil
 }
 
 // servePage serves a cached page, rendering it with render when needed.
@@ -175,12 +206,12 @@ func (s *Server) renderList(ctx context.Context, category string, changed time.T
 		category = displayName(category, items)
 	}
 	ch := s.channel(category, feed.RSS)
-	p := listPage{Lang: s.cfg.Lang, Title: ch.Title, Description: s.cfg.Description, Home: s.cfg.BaseURL.String(), Feeds: s.feedLinks(category)}
+	p := listPage{Lang: s.cfg.Lang, Title: ch.Title, Description: s.cfg.Description, Home: s.cfg.BaseURL.String(), pageIcons: s.pageIcons(), Feeds: s.feedLinks(category)}
 	for _, a := range items {
 		p.Items = append(p.Items, listItem{
 			Title:      a.Title,
 			Link:       ch.Link(a),
-			Date:       a.Published.UTC().Format("2006-01-02 15:04"),
+			Date:       newPageTime(a.Published, s.cfg.Location, p.Lang),
 			Categories: s.categoryLinks(a.Categories),
 		})
 	}
@@ -209,11 +240,9 @@ func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time
 		Lang:       a.Lang,
 		SiteTitle:  s.cfg.Title,
 		Home:       s.cfg.BaseURL.String(),
-		Feeds:      s.feedLinks(""),
+		pageIcons:  s.pageIcons(),
 		A:          a,
 		Canonical:  ch.Link(a),
-		Published:  date(a.Published),
-		Updated:    date(a.Updated),
 		Categories: s.categoryLinks(a.Categories),
 		Summary:    a.Summary(s.cfg.SummaryHighlights),
 		// ContentHTML was sanitized when the article was ingested.
@@ -222,6 +251,14 @@ func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time
 	if p.Lang == "" {
 		p.Lang = s.cfg.Lang
 	}
+	p.Foot.Feeds = s.feedLinks("")
+	p.Feeds = slices.Clone(p.Foot.Feeds)
+	for _, c := range a.Categories {
+		p.Feeds = append(p.Feeds, s.feedLinks(c)...)
+	}
+	// The page is in the article's language, and so are its dates.
+	p.Published = newPageTime(a.Published, s.cfg.Location, p.Lang)
+	p.Updated = newPageTime(a.Updated, s.cfg.Location, p.Lang)
 	return s.renderPage("article", p, changed)
 }
 

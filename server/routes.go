@@ -24,6 +24,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /articles/{id}", s.handlePage)
 	s.mux.HandleFunc("GET /{$}", s.handleIndex)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.mux.HandleFunc("GET /"+iconPath, s.handleIcon)
+	s.mux.HandleFunc("GET /"+faviconPath, s.handleFavicon)
 }
 
 // handleHealth serves GET /healthz: "ok" while the process serves.
