@@ -37,6 +37,11 @@ func FuzzParse(f *testing.F) {
 		"---\ntitle: T\n---\n" + strings.Repeat("> - ", 40) + "x\n",
 		"---\ntitle: T\nauther: x\nbase: &b {layout: post}\n<<: *b\n---\nbody",
 		"--- title: T --- body",
+		// No lang: the text's script decides (lang.go).
+		"---\ntitle: Ferry runs aground\n---\nThe coast guard said twelve people were rescued on Tuesday.\n",
+		"---\ntitle: 삼성전자, Taylor 공장 가동\n---\nLee Jae-yong 회장과 Joe Biden 대통령이 참석한 가운데 양산을 시작했다.\n",
+		"---\ntitle: 東京都知事選挙、現職が三選確実に\nexcerpt: 小池百合子知事は24日、記者会見を開いた。\n---\n",
+		"---\ntitle: T\n---\n국무회의 " + strings.Repeat("가a1", 3000) + "\n",
 	} {
 		f.Add([]byte(doc))
 	}
@@ -51,6 +56,9 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		a := r.Article
+		if a.Lang == "" {
+			t.Errorf("Lang is empty; want the front matter's, the text's or the site's (%q)", opt.Lang)
+		}
 		checkWarnings(t, r.Warnings)
 		checkArticle(t, a)
 		checkFeeds(t, a, opt)

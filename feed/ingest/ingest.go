@@ -12,6 +12,24 @@
 // extensions; raw HTML passes through), or, with "format: html", HTML
 // taken as it is.
 //
+// An article whose front matter has no lang gets the language of the
+// writing system of its text — its title, excerpt and the body text the
+// highlights are taken from (lang.go): Hangul is Korean (ko), kana
+// Japanese (ja), Han without kana Chinese (zh), Cyrillic Russian (ru),
+// Arabic, Hebrew, Greek, Thai and Devanagari ar, he, el, th and hi, and
+// Latin English (en). A text in the script of the site's own language
+// (Options.Lang) keeps it, so a Latin text on a French site stays fr; so
+// does one with too few letters to tell or with no script in the clear
+// majority. Korean news quotes English names, so Hangul wins when it is a
+// substantial share of the letters. The writing system and not a
+// statistical detector: the letters alone tell apart the languages a
+// Korean newsroom posts in (Korean, English, Japanese, Chinese), in one
+// pass over text already extracted. What they cannot tell — English from
+// French or German — is what a detector would be for, and none small
+// enough to ship is worth its size for that: lingua-go, for one, is a
+// 128 MB module (v1.4.0, of 2023; nearly all of it n-gram models of 75
+// languages), many times this program.
+//
 // To add a front-matter key: give frontMatter (frontmatter.go) a
 // yaml.Node field tagged with the key; set the feed.Article field from it
 // in readFields (fields.go) with the reader method for its kind of value
@@ -43,7 +61,11 @@ type Options struct {
 	// and relative links and sources in the body are resolved against it,
 	// and its host names the GUID. Required; must be absolute http(s).
 	BaseURL *url.URL
-	// Lang is the language used when the front matter has no lang, e.g. "ko".
+	// Lang is the site's language, e.g. "ko": that of an article whose
+	// front matter has no lang and whose text is in its script, is too
+	// short to tell, or mixes scripts with none in the clear majority.
+	// Other texts get the language of their script (see the package
+	// comment).
 	Lang string
 	// Now returns the current time; nil means time.Now. It dates the GUID
 	// of an article whose document (and file name) give no date; the
@@ -115,10 +137,6 @@ func Parse(ctx context.Context, doc []byte, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Lang == "" {
-		a.Lang = cleanText(strings.TrimSpace(opt.Lang))
-	}
-
 	post := parsePostName(opt.FileName)
 	guidDate, err := setDates(a, m, post, opt.Now)
 	if err != nil {
@@ -129,33 +147,38 @@ func Parse(ctx context.Context, doc []byte, opt Options) (*Result, error) {
 	a.GUID = "tag:" + host + "," + guidDate.Format("2006-01-02") + ":" + url.PathEscape(a.ID)
 
 	format := cmp.Or(m.format, opt.Format, guessFormat(body))
-	if err := readBody(ctx, a, body, bodyLine, format, len(doc), base, opt.Styles); err != nil {
+	segs, err := readBody(ctx, a, body, bodyLine, format, len(doc), base, opt.Styles)
+	if err != nil {
 		return nil, err
+	}
+	if a.Lang == "" {
+		a.Lang = textLang(cleanText(strings.TrimSpace(opt.Lang)), a.Title, a.Excerpt, segs)
 	}
 	return &Result{Article: a, Warnings: warnings, DerivedID: derived}, nil
 }
 
 // readBody renders the body and sets the article's ContentHTML,
-// Highlights and Lead from it. docLen is the length of the whole document,
-// which bounds the rendering.
-func readBody(ctx context.Context, a *feed.Article, body string, bodyLine int, format string, docLen int, base *url.URL, styles *StyleCache) error {
+// Highlights and Lead from it. It returns the body's text, which decides
+// the article's language when the front matter gives none. docLen is the
+// length of the whole document, which bounds the rendering.
+func readBody(ctx context.Context, a *feed.Article, body string, bodyLine int, format string, docLen int, base *url.URL, styles *StyleCache) ([]segment, error) {
 	if err := stop(ctx, "the body"); err != nil {
-		return err
+		return nil, err
 	}
 	limit := maxRendered(docLen)
 	rendered, err := renderBody(ctx, body, bodyLine, format, limit)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := stop(ctx, "reading the HTML"); err != nil {
-		return err
+		return nil, err
 	}
 	root, err := parseHTML(rendered, bodyLine, format == "html")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := stop(ctx, "highlights"); err != nil {
-		return err
+		return nil, err
 	}
 	// Highlights come from the rendered body before sanitizing: the
 	// sanitizer may drop the styles that mark them.
@@ -170,11 +193,14 @@ func readBody(ctx context.Context, a *feed.Article, body string, bodyLine int, f
 		}
 	}
 	if err := stop(ctx, "sanitizing"); err != nil {
-		return err
+		return nil, err
 	}
 	// Absolute links make the rendering a little longer than the input.
 	a.ContentHTML, err = sanitize(root, links, len(rendered)+len(rendered)/8, styles)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return segs, nil
 }
 
 // guessFormat reads a body that begins with "<" and ends with ">" as

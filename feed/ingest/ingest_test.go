@@ -329,7 +329,8 @@ func TestParseFrontMatter(t *testing.T) {
 		{
 			name: "title folded",
 			fm:   "title: \"  Ferry\\n rescue   at  sea \"",
-			want: fields{ID: "ferry-rescue-at-sea", Title: "Ferry rescue at sea"},
+			// With the body, 20 Latin letters: enough to be English (lang.go).
+			want: fields{ID: "ferry-rescue-at-sea", Title: "Ferry rescue at sea", Lang: "en"},
 		},
 		{
 			name: "numeric title",
@@ -411,7 +412,7 @@ func TestParseFrontMatter(t *testing.T) {
 		{
 			name: "description as excerpt",
 			fm:   "title: T\ndescription: ' from description '\nsummary: from summary",
-			want: fields{ID: "t", Title: "T", Excerpt: "from description"},
+			want: fields{ID: "t", Title: "T", Excerpt: "from description", Lang: "en"},
 		},
 		{
 			name: "summary as excerpt",
