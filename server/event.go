@@ -8,7 +8,8 @@ import (
 
 // An Event is what one committed write means to the service: the
 // feed.Change the store reported, and the cache scopes — the site's feeds
-// and pages, and each touched category's — that no longer hold. Every
+// and pages, and each touched category's, tag's and author's — that no
+// longer hold. Every
 // write becomes exactly one Event, published before the write's response
 // is sent, so a request that starts after a POST returned sees it, and
 // announced to the subscribers right after (announce).
@@ -26,8 +27,8 @@ func newEvent(c feed.Change) Event {
 		return e
 	}
 	e.Scopes = append(e.Scopes, "") // the site's feeds, archives and pages
-	for _, name := range c.Categories() {
-		e.Scopes = append(e.Scopes, scope(name))
+	for _, fc := range c.Facets() {
+		e.Scopes = append(e.Scopes, scope(fc))
 	}
 	return e
 }

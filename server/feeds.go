@@ -15,13 +15,21 @@ import (
 	"sokbo/feed"
 )
 
-// scope is the cache scope of a category's feeds and pages ("" for the
-// site's).
-func scope(category string) string {
-	if category == "" {
+// scope is the cache scope of a facet's feeds and pages: "" for the
+// site's, "c:", "t:" or "a:" and the key of a category's, a tag's or an
+// author's.
+func scope(fc feed.Facet) string {
+	if fc.Site() {
 		return ""
 	}
-	return "c:" + feed.CategoryKey(category)
+	prefix := "c:"
+	switch fc.Kind {
+	case feed.TagFacet:
+		prefix = "t:"
+	case feed.AuthorFacet:
+		prefix = "a:"
+	}
+	return prefix + fc.Key()
 }
 
 // positiveParam reads a whole-number query parameter in [1, max].
@@ -59,21 +67,28 @@ func (s *Server) feedQuery(limit, page int) string {
 	return "?" + strings.Join(q, "&")
 }
 
-// feedPage is one page of a site or category feed, as a request names it.
+// feedPage is one page of the site's feed or a facet's, as a request
+// names it.
 type feedPage struct {
 	format      feed.Format
-	category    string // "" for the site's
+	facet       feed.Facet // the zero Facet for the site's
 	limit, page int
 }
 
-// serveFeed serves GET /feed.{rss,atom,json} and a category's
-// /category/{name}/feed.{rss,atom,json}: page ?page= of ?limit= items,
-// from the cache. The key is the page as parseFeedPage normalised it and
-// the category's key, so that neither other query parameters nor another
-// spelling of the category make a render of their own. A page of the site
-// feed past its last redirects to the archives.
+// serveFeed serves GET /feed.{rss,atom,json}, the site's feed (category
+// ""), or a category's: serveFacetFeed of it.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format, category string) {
-	p, err := s.parseFeedPage(r, f, category)
+	s.serveFacetFeed(w, r, f, feed.Facet{Kind: feed.CategoryFacet, Name: category})
+}
+
+// serveFacetFeed serves GET /feed.{rss,atom,json} and a facet's, e.g.
+// /tag/{name}/feed.{rss,atom,json}: page ?page= of ?limit= items, from the
+// cache. The key is the page as parseFeedPage normalised it and the
+// facet's key, so that neither other query parameters nor another
+// spelling of the facet make a render of their own. A page of the site
+// feed past its last redirects to the archives.
+func (s *Server) serveFacetFeed(w http.ResponseWriter, r *http.Request, f feed.Format, fc feed.Facet) {
+	p, err := s.parseFeedPage(r, f, fc)
 	if err == nil {
 		var rd *rendered
 		// The render outlives this request when others wait for it, and
@@ -118,7 +133,7 @@ func (s *Server) redirectToArchive(w http.ResponseWriter, r *http.Request, f fee
 
 // parseFeedPage reads ?limit= and ?page=; a limit is rounded up to a
 // served one (servedLimit).
-func (s *Server) parseFeedPage(r *http.Request, f feed.Format, category string) (feedPage, error) {
+func (s *Server) parseFeedPage(r *http.Request, f feed.Format, fc feed.Facet) (feedPage, error) {
 	var query url.Values // nil, which reads as empty, unless there is a query
 	if r.URL.RawQuery != "" {
 		query = r.URL.Query()
@@ -135,18 +150,18 @@ func (s *Server) parseFeedPage(r *http.Request, f feed.Format, category string) 
 	if (page-1)*n > maxOffset {
 		// A page's offset is walked in the index: bound it, so that no
 		// request costs a walk of the whole archive.
-		if category == "" {
+		if fc.Site() {
 			return feedPage{}, errPastLastPage
 		}
 		return feedPage{}, &statusError{http.StatusBadRequest, fmt.Sprintf("page: deeper than %d articles; older ones are in the site's archives (/archive/N/feed.%s)", maxOffset, f.Ext())}
 	}
-	return feedPage{format: f, category: category, limit: n, page: page}, nil
+	return feedPage{format: f, facet: fc, limit: n, page: page}, nil
 }
 
 // renderFeedPage renders p. RFC 5005 paging links lead to older pages,
 // and the site's first page links to the newest archive page.
 func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Time) (*rendered, error) {
-	items, err := s.read.Latest(ctx, p.category, (p.page-1)*p.limit, p.limit+1)
+	items, err := s.latest(ctx, p.facet, (p.page-1)*p.limit, p.limit+1)
 	if err != nil {
 		return nil, err
 	}
@@ -154,69 +169,72 @@ func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Ti
 	items = items[:min(p.limit, len(items))]
 	var deleted []feed.Tombstone
 	if p.page == 1 {
-		if deleted, err = s.read.Deleted(ctx, p.category); err != nil {
+		if deleted, err = s.read.DeletedIn(ctx, p.facet); err != nil {
 			return nil, err
 		}
 	}
-	if len(items) == 0 && p.page > 1 && p.category == "" {
+	if len(items) == 0 && p.page > 1 && p.facet.Site() {
 		return nil, errPastLastPage
 	}
-	if len(items) == 0 && (p.page > 1 || p.category != "" && len(deleted) == 0) {
-		// A category exists while it has articles or recent deletions;
-		// an empty Atom feed is valid, but some readers reject one
-		// without entries.
+	if len(items) == 0 && (p.page > 1 || !p.facet.Site() && len(deleted) == 0) {
+		// A facet exists while it has articles or recent deletions; an
+		// empty Atom feed is valid, but some readers reject one without
+		// entries.
 		return nil, feed.ErrNotFound
 	}
-	name := p.category
-	if p.category != "" {
-		name = displayName(p.category, items)
-	}
-	c, err := s.pageChannel(ctx, p, name)
+	shown := shownFacet(p.facet, items)
+	c, err := s.pageChannel(ctx, p, shown)
 	if err != nil {
 		return nil, err
 	}
 	c.Deleted = deleted
-	if more {
-		c.Links = append(c.Links, feed.Link{Rel: "next", Href: s.feedURL(name, p.format) + s.feedQuery(p.limit, p.page+1)})
+	// A page too deep to walk is not served (parseFeedPage): linking it
+	// would lead the site's reader to the open archive page, which holds
+	// the newest items again, and a facet's to an error.
+	if more && p.page < maxPage && p.page*p.limit <= maxOffset {
+		c.Links = append(c.Links, feed.Link{Rel: "next", Href: s.facetFeedURL(shown, p.format) + s.feedQuery(p.limit, p.page+1)})
 	}
 	return s.renderFeed(p.format, c, items, s.ccFeed, changed)
 }
 
-// pageChannel is the channel of page p of a feed whose category is
-// spelled name (as the newest article files it), without its items,
+// pageChannel is the channel of page p of a feed whose facet is spelled
+// as shown (as the newest article spells it), without its items,
 // deletions and "next" link: ids, self, hub and the paging links.
-func (s *Server) pageChannel(ctx context.Context, p feedPage, name string) (*feed.Channel, error) {
-	c := s.channel(name, p.format)
-	// Links name the category as filed, not as this request spelled it:
+func (s *Server) pageChannel(ctx context.Context, p feedPage, shown feed.Facet) (*feed.Channel, error) {
+	c := s.facetChannel(shown, p.format)
+	// Links name the facet as filed, not as this request spelled it:
 	// every spelling shares one cache entry.
-	base := s.feedURL(name, p.format)
-	if p.category != "" {
-		// However a later article spells the category, its feed's id
-		// stays the same.
-		c.FeedID = s.feedURL(feed.CategoryKey(p.category), feed.Atom)
+	base := s.facetFeedURL(shown, p.format)
+	// By its key, the facet names the same feed whatever the newest
+	// article's spelling: its Atom id and its WebSub topic stay the same.
+	key := keyed(p.facet)
+	if !p.facet.Site() {
+		c.FeedID = s.facetFeedURL(key, feed.Atom)
 	}
 	c.SelfURL = base + s.feedQuery(p.limit, p.page)
 	if s.cfg.Hub != "" && p.page <= 1 {
 		// With a hub, self names the WebSub topic (W3C WebSub 4), which a
 		// subscriber subscribes to: one per feed whatever its ?limit=, its
-		// category spelled by its key (as the Atom id is), so that it stays
-		// the same whichever spelling the newest article uses. Later pages
-		// are documents of their own, not topics.
-		c.Hub, c.SelfURL = s.cfg.Hub, s.feedURL(feed.CategoryKey(p.category), p.format)
+		// facet spelled by its key. Later pages are documents of their
+		// own, not topics.
+		c.Hub, c.SelfURL = s.cfg.Hub, s.facetFeedURL(key, p.format)
 	}
 	if p.page > 1 {
 		c.Links = append(c.Links,
 			feed.Link{Rel: "first", Href: base + s.feedQuery(p.limit, 1)},
 			feed.Link{Rel: "previous", Href: base + s.feedQuery(p.limit, p.page-1)})
 	}
-	if p.category == "" && p.page == 1 {
+	if p.facet.Site() && p.page == 1 && p.format != feed.JSON {
 		last, err := s.read.LastSeq(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if last > 0 {
 			// The open archive page: everything that ever arrived is on
-			// the chain, even what the feed's window has dropped.
+			// the chain, even what the feed's window has dropped. JSON
+			// Feed has no archives: its renderer would make this link
+			// next_url, the next page of this feed, and the open archive
+			// page holds the newest articles, this page's own.
 			c.Links = append(c.Links, feed.Link{Rel: "prev-archive", Href: s.archiveURL(last/uint64(s.cfg.ArchiveSize)+1, p.format)})
 		}
 	}
@@ -314,62 +332,4 @@ func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd.serve(w, r)
-}
-
-// displayName is the category's name as the newest article spells it
-// (lookups ignore case), or as the URL gave it.
-func displayName(category string, items []*feed.Article) string {
-	key := feed.CategoryKey(category)
-	for _, a := range items {
-		for _, c := range a.Categories {
-			if feed.CategoryKey(c) == key {
-				return c
-			}
-		}
-	}
-	return strings.Join(strings.Fields(category), " ")
-}
-
-// handleCategory serves GET /category/{name}/feed.{rss,atom,json} and the
-// category's headlines page at /category/{name}/. The name is one
-// percent-encoded segment ("경제%2F산업"), but an unencoded "/" inside it is
-// accepted too: everything before the last segment is the name.
-func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
-	p := strings.TrimPrefix(r.URL.EscapedPath(), "/category/")
-	i := strings.LastIndexByte(p, '/')
-	if i <= 0 {
-		if p != "" {
-			// /category/News → the page /category/News/
-			http.Redirect(w, r, s.cfg.BaseURL.JoinPath().Path+"category/"+p+"/", http.StatusMovedPermanently)
-			return
-		}
-		s.fail(w, r, feed.ErrNotFound)
-		return
-	}
-	raw, file := p[:i], p[i+1:]
-	name, err := url.PathUnescape(raw)
-	if err != nil || strings.TrimSpace(name) == "" {
-		s.fail(w, r, &statusError{http.StatusBadRequest, "category: not a valid percent-encoded name"})
-		return
-	}
-	if file == "" {
-		s.serveList(w, r, name)
-		return
-	}
-	if h, ok := s.categoryFiles[file]; ok {
-		r.SetPathValue("name", name)
-		h.ServeHTTP(w, r)
-		return
-	}
-	ext, ok := strings.CutPrefix(file, "feed.")
-	if !ok {
-		s.fail(w, r, feed.ErrNotFound)
-		return
-	}
-	f, ok := feed.FormatByExt(ext)
-	if !ok {
-		s.fail(w, r, feed.ErrNotFound)
-		return
-	}
-	s.serveFeed(w, r, f, name)
 }

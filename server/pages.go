@@ -185,28 +185,31 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, k cacheKey, r
 
 // handleIndex serves GET /: the latest headlines, with links to every feed.
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
-	s.serveList(w, r, "")
+	s.serveList(w, r, feed.Facet{})
 }
 
-// serveList serves the headlines page of the site (category "") or of a
-// category, from the cache.
-func (s *Server) serveList(w http.ResponseWriter, r *http.Request, category string) {
-	s.servePage(w, r, cacheKey{scope: scope(category), name: "list"}, func(ctx context.Context, changed time.Time) (*rendered, error) {
-		return s.renderList(ctx, category, changed)
+// serveList serves the headlines page of the site (the zero Facet) or of
+// a category, a tag or an author, from the cache.
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request, fc feed.Facet) {
+	s.servePage(w, r, cacheKey{scope: scope(fc), name: "list"}, func(ctx context.Context, changed time.Time) (*rendered, error) {
+		return s.renderList(ctx, fc, changed)
 	})
 }
 
-// renderList renders the headlines page: the feed's items as links.
-func (s *Server) renderList(ctx context.Context, category string, changed time.Time) (*rendered, error) {
-	items, err := s.read.Latest(ctx, category, 0, s.cfg.FeedLimit)
+// renderList renders the headlines page: the feed's items as links. A
+// tag's or an author's page exists while an article carries it (a
+// category's page may wait for its first story).
+func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Time) (*rendered, error) {
+	items, err := s.latest(ctx, fc, 0, s.cfg.FeedLimit)
 	if err != nil {
 		return nil, err
 	}
-	if category != "" {
-		category = displayName(category, items)
+	if len(items) == 0 && !fc.Site() && fc.Kind != feed.CategoryFacet {
+		return nil, feed.ErrNotFound
 	}
-	ch := s.channel(category, feed.RSS)
-	p := listPage{Lang: s.cfg.Lang, Title: ch.Title, Description: s.cfg.Description, Home: s.cfg.BaseURL.String(), pageIcons: s.pageIcons(), Feeds: s.feedLinks(category)}
+	fc = shownFacet(fc, items)
+	ch := s.facetChannel(fc, feed.RSS)
+	p := listPage{Lang: s.cfg.Lang, Title: ch.Title, Description: s.cfg.Description, Home: s.cfg.BaseURL.String(), pageIcons: s.pageIcons(), Feeds: s.facetFeedLinks(fc)}
 	for _, a := range items {
 		p.Items = append(p.Items, listItem{
 			Title:      a.Title,

@@ -58,31 +58,43 @@ func New(cfg Config, st Store) *Server {
 		}
 	}
 	s.routes()
+	s.facetRoutes()
 	return s
 }
 
 // feedURL is the URL of a feed: the site's (category "") or a category's.
 func (s *Server) feedURL(category string, f feed.Format) string {
-	return s.cfg.BaseURL.String() + feedPath(category, f)
+	return s.facetFeedURL(feed.Facet{Kind: feed.CategoryFacet, Name: category}, f)
 }
 
-// feedPath is a feed's path relative to the base URL, with the category
-// percent-encoded as one segment ("/" becomes %2F).
-func feedPath(category string, f feed.Format) string {
-	if category == "" {
+// facetFeedURL is the URL of the site's feed (the zero Facet) or of a
+// category's, a tag's or an author's.
+func (s *Server) facetFeedURL(fc feed.Facet, f feed.Format) string {
+	return s.cfg.BaseURL.String() + facetFeedPath(fc, f)
+}
+
+// facetFeedPath is a feed's path relative to the base URL, with the
+// facet's name percent-encoded as one segment ("/" becomes %2F).
+func facetFeedPath(fc feed.Facet, f feed.Format) string {
+	if fc.Site() {
 		return "feed." + f.Ext()
 	}
-	return categoryPath(category) + "feed." + f.Ext()
+	return facetPath(fc) + "feed." + f.Ext()
 }
 
-// categoryPath is the path of a category's page relative to the base URL:
-// its name percent-encoded as one segment ("경제/산업" → %EA…%2F…), with a
-// name of dots escaped too, which URL resolution would otherwise read as
-// "this" or "the parent" directory.
+// categoryPath is the path of a category's page relative to the base URL.
 func categoryPath(name string) string {
-	seg := url.PathEscape(name)
+	return facetPath(feed.Facet{Kind: feed.CategoryFacet, Name: name})
+}
+
+// facetPath is the path of a facet's page relative to the base URL, under
+// its kind's segment (facetSegment): its name percent-encoded as one
+// segment ("경제/산업" → %EA…%2F…), with a name of dots escaped too, which
+// URL resolution would otherwise read as "this" or "the parent" directory.
+func facetPath(fc feed.Facet) string {
+	seg := url.PathEscape(fc.Name)
 	if strings.Trim(seg, ".") == "" {
 		seg = strings.ReplaceAll(seg, ".", "%2E")
 	}
-	return "category/" + seg + "/"
+	return facetSegment(fc.Kind) + "/" + seg + "/"
 }

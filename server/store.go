@@ -17,9 +17,13 @@ type Reader interface {
 	// Latest returns the newest articles of the site (category "") or of
 	// one category, after skipping offset of them.
 	Latest(ctx context.Context, category string, offset, limit int) ([]*feed.Article, error)
-	// Deleted returns the tombstones the store still keeps, newest first,
-	// of the site or of one category.
-	Deleted(ctx context.Context, category string) ([]feed.Tombstone, error)
+	// LatestIn is Latest for any facet: a category, a tag or an author
+	// (the site for the zero Facet), matched by feed.CategoryKey.
+	LatestIn(ctx context.Context, f feed.Facet, offset, limit int) ([]*feed.Article, error)
+	// DeletedIn returns the tombstones the store still keeps, newest
+	// first, of the site (the zero Facet) or of the articles that were
+	// filed under a facet.
+	DeletedIn(ctx context.Context, f feed.Facet) ([]feed.Tombstone, error)
 	// LastSeq and Arrived read the arrival order that archive pages are
 	// cut from.
 	LastSeq(ctx context.Context) (uint64, error)

@@ -17,72 +17,89 @@ import (
 // What the WebSub hub asks the server: which URLs are topics (the live
 // feeds, W3C WebSub 1), which topics a change touches, and the documents
 // it delivers. A topic is named by its canonical URL, the one each feed
-// gives as rel="self" when there is a hub: feedURL of the category's key.
+// gives as rel="self" when there is a hub: facetFeedURL of the facet's
+// key (a category's, a tag's or an author's).
 
 // topicFormats are the formats of every feed, in the order TopicsOf
 // lists them.
 var topicFormats = []feed.Format{feed.RSS, feed.Atom, feed.JSON}
 
 // Topic reports whether rawURL names one of the site's live feeds, the
-// site's or a category's (a category with no article yet included, so
-// that one may subscribe before its first story), and returns its
-// canonical URL: every spelling the server serves as that feed (another
-// escaping or case of the category, of the scheme or host, the default
-// port) is one topic. A query, a fragment, user info, another scheme or
-// host, an archive page, an HTML page and a path the server would
-// redirect are not topics.
+// site's or a category's, a tag's or an author's (one with no article yet
+// included, so that one may subscribe before its first story), and
+// returns its canonical URL: every spelling the server serves as that
+// feed (another escaping or case of the name, of the scheme or host, the
+// default port) is one topic. A query, a fragment, user info, another
+// scheme or host, an archive page, an HTML page and a path the server
+// would redirect are not topics.
 func (s *Server) Topic(rawURL string) (canonical string, ok bool) {
-	category, f, ok := s.parseTopic(rawURL)
+	fc, f, ok := s.parseTopic(rawURL)
 	if !ok {
 		return "", false
 	}
-	return s.feedURL(feed.CategoryKey(category), f), true
+	return s.facetFeedURL(keyed(fc), f), true
 }
 
-// parseTopic reads rawURL as Topic does: the category as the URL spells
-// it ("" for the site's feeds) and the format.
-func (s *Server) parseTopic(rawURL string) (category string, f feed.Format, ok bool) {
+// keyed is fc named by its key, as topics and Atom ids name it.
+func keyed(fc feed.Facet) feed.Facet {
+	return feed.Facet{Kind: fc.Kind, Name: fc.Key()}
+}
+
+// parseTopic reads rawURL as Topic does: the facet as the URL spells it
+// (the zero Facet for the site's feeds) and the format.
+func (s *Server) parseTopic(rawURL string) (fc feed.Facet, f feed.Format, ok bool) {
 	// A "?" or "#" outside the path begins a query or fragment, even an
 	// empty one, which url.URL cannot always tell from none.
 	if strings.ContainsAny(rawURL, "?#") {
-		return "", 0, false
+		return fc, 0, false
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Opaque != "" || u.User != nil || !sameOrigin(u, s.cfg.BaseURL) {
-		return "", 0, false
+		return fc, 0, false
 	}
 	p := u.EscapedPath()
 	// The mux redirects a path that is not clean (".", "..", "//")
 	// instead of serving a feed.
 	if p == "" || path.Clean(p) != p {
-		return "", 0, false
+		return fc, 0, false
 	}
 	rel, ok := strings.CutPrefix(p, s.cfg.BaseURL.EscapedPath())
 	if !ok {
-		return "", 0, false
+		return fc, 0, false
 	}
 	if ext, ok := strings.CutPrefix(rel, "feed."); ok {
 		f, ok := feed.FormatByExt(ext)
-		return "", f, ok
+		return fc, f, ok
 	}
-	// As handleCategory reads it: everything between "category/" and the
-	// last segment is the name, one escaped segment or, with a bare "/",
-	// several.
-	rest, ok := strings.CutPrefix(rel, "category/")
+	// As serveFacet reads it: everything between the kind's segment and
+	// the last segment is the name, one escaped segment or, with a bare
+	// "/", several.
+	seg, rest, ok := strings.Cut(rel, "/")
 	i := strings.LastIndexByte(rest, '/')
 	if !ok || i <= 0 {
-		return "", 0, false
+		return fc, 0, false
 	}
+	kind, known := facetKind(seg)
 	ext, ok := strings.CutPrefix(rest[i+1:], "feed.")
-	if !ok {
-		return "", 0, false
+	if !known || !ok {
+		return fc, 0, false
 	}
 	f, ok = feed.FormatByExt(ext)
 	name, err := url.PathUnescape(rest[:i])
 	if !ok || err != nil || !utf8.ValidString(name) || feed.CategoryKey(name) == "" {
-		return "", 0, false
+		return fc, 0, false
 	}
-	return name, f, true
+	return feed.Facet{Kind: kind, Name: name}, f, true
+}
+
+// facetKind is the kind whose pages and feeds are under seg.
+func facetKind(seg string) (feed.FacetKind, bool) {
+	for _, k := range feed.FacetKinds() {
+		if facetSegment(k) == seg {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // sameOrigin reports whether u has base's scheme, host and port, the host
@@ -101,20 +118,24 @@ func sameOrigin(u, base *url.URL) bool {
 		strings.EqualFold(u.Hostname(), base.Hostname()) && port(u) == port(base)
 }
 
-// TopicsOf returns the topics a change to articles filed under categories
-// touches: the site's three feeds, then each category's three (a
-// category repeated under another spelling once), as canonical URLs. The
-// hub passes it feed.Change.Categories or feed.LoggedChange.Categories.
-func (s *Server) TopicsOf(categories []string) []string {
-	names := feed.UniqueCategories(categories)
-	out := make([]string, 0, len(topicFormats)*(1+len(names)))
+// TopicsOf returns the topics a change to articles filed under facets
+// touches: the site's three feeds, then each facet's three (a facet
+// repeated under another spelling once), as canonical URLs. The hub
+// passes it feed.Change.Facets or feed.LoggedChange.Facets.
+func (s *Server) TopicsOf(facets []feed.Facet) []string {
+	out := make([]string, 0, len(topicFormats)*(1+len(facets)))
 	for _, f := range topicFormats {
-		out = append(out, s.feedURL("", f))
+		out = append(out, s.facetFeedURL(feed.Facet{}, f))
 	}
-	for _, name := range names {
-		key := feed.CategoryKey(name)
+	seen := make(map[feed.Facet]bool, len(facets))
+	for _, fc := range facets {
+		k := keyed(fc)
+		if k.Site() || seen[k] {
+			continue
+		}
+		seen[k] = true
 		for _, f := range topicFormats {
-			out = append(out, s.feedURL(key, f))
+			out = append(out, s.facetFeedURL(k, f))
 		}
 	}
 	return out
@@ -126,14 +147,14 @@ func (s *Server) TopicsOf(categories []string) []string {
 // of each topic however many subscribers it is delivered to, and a GET
 // after it renders nothing. The body is the cache's: read it, never
 // modify it. A URL that is not a topic (see Topic) is an error wrapping
-// feed.ErrNotFound; so is, as a GET is 404, a category's topic while the
-// category has no article nor a recent deletion.
+// feed.ErrNotFound; so is, as a GET is 404, a facet's topic while the
+// facet has no article nor a recent deletion.
 func (s *Server) Document(ctx context.Context, topic string) (body []byte, contentType string, err error) {
-	category, f, ok := s.parseTopic(topic)
+	fc, f, ok := s.parseTopic(topic)
 	if !ok {
 		return nil, "", fmt.Errorf("document of %q: not a topic of this site: %w", topic, feed.ErrNotFound)
 	}
-	p := s.topicPage(category, f)
+	p := s.topicPage(fc, f)
 	// As serveFeed's: the render outlives ctx when others wait for it, and
 	// is done again ahead of the next delivery after a write.
 	render := func(changed time.Time) (*rendered, error) {
@@ -146,12 +167,12 @@ func (s *Server) Document(ctx context.Context, topic string) (body []byte, conte
 	return rd.identity.body, rd.ctype, nil
 }
 
-// feedKey is the cache key serveFeed files page p under: the category by
-// its key, so that every spelling of it is one entry.
+// feedKey is the cache key serveFacetFeed files page p under: the facet
+// by its key, so that every spelling of it is one entry.
 func feedKey(p feedPage) cacheKey {
-	k := cacheKey{scope: scope(p.category), name: p.format.Ext(), limit: p.limit, page: p.page}
-	if p.category != "" {
-		k.name += " " + feed.CategoryKey(p.category)
+	k := cacheKey{scope: scope(p.facet), name: p.format.Ext(), limit: p.limit, page: p.page}
+	if !p.facet.Site() {
+		k.name += " " + p.facet.Key()
 	}
 	return k
 }
@@ -160,18 +181,17 @@ func feedKey(p feedPage) cacheKey {
 // articles changes name, as they are stored now, newest first, each once:
 // what the hub delivers in its "changes" mode (the PubSubHubbub "fat
 // ping"). Its channel is the topic's feed's (title, links, self, hub);
-// an article no longer filed under the topic's category is left out, and
+// an article no longer filed under the topic's facet is left out, and
 // one deleted is an RFC 6721 tombstone in Atom (while the store keeps its
 // tombstone) and absent from RSS and JSON Feed. Items are the same bytes
 // as in the feeds, kept ones reused. It reads each article named, so the
 // caller bounds changes. A URL that is not a topic is an error wrapping
 // feed.ErrNotFound.
 func (s *Server) ChangesDocument(ctx context.Context, topic string, changes []feed.LoggedChange) (body []byte, contentType string, err error) {
-	category, f, ok := s.parseTopic(topic)
+	fc, f, ok := s.parseTopic(topic)
 	if !ok {
 		return nil, "", fmt.Errorf("changes of %q: not a topic of this site: %w", topic, feed.ErrNotFound)
 	}
-	key := feed.CategoryKey(category)
 	var items []*feed.Article
 	gone := map[string]bool{}
 	seen := make(map[string]bool, len(changes))
@@ -188,7 +208,7 @@ func (s *Server) ChangesDocument(ctx context.Context, topic string, changes []fe
 		case err != nil:
 			return nil, "", fmt.Errorf("changes of %s: %w", topic, err)
 		}
-		if category == "" || slices.ContainsFunc(a.Categories, func(name string) bool { return feed.CategoryKey(name) == key }) {
+		if fc.Holds(a) {
 			items = append(items, a)
 		}
 	}
@@ -200,14 +220,14 @@ func (s *Server) ChangesDocument(ctx context.Context, topic string, changes []fe
 		}
 		return strings.Compare(b.ID, a.ID)
 	})
-	c, err := s.topicChannel(ctx, category, f)
+	c, err := s.topicChannel(ctx, fc, f)
 	if err != nil {
 		return nil, "", fmt.Errorf("changes of %s: %w", topic, err)
 	}
 	if len(gone) > 0 {
 		// Set in every format, as the feed does: a deletion dates the
 		// document, though only Atom lists it.
-		kept, err := s.read.Deleted(ctx, category)
+		kept, err := s.read.DeletedIn(ctx, fc)
 		if err != nil {
 			return nil, "", fmt.Errorf("changes of %s: %w", topic, err)
 		}
@@ -229,22 +249,23 @@ func (s *Server) ChangesDocument(ctx context.Context, topic string, changes []fe
 	return a.Body, f.ContentType(), nil
 }
 
-// topicChannel is the channel of category's feed (the site's for "") in
-// format f as renderFeedPage makes its first page at the default limit.
-func (s *Server) topicChannel(ctx context.Context, category string, f feed.Format) (*feed.Channel, error) {
-	name := category
-	if category != "" {
-		newest, err := s.read.Latest(ctx, category, 0, 1)
+// topicChannel is the channel of fc's feed (the site's for the zero
+// Facet) in format f as renderFeedPage makes its first page at the default
+// limit.
+func (s *Server) topicChannel(ctx context.Context, fc feed.Facet, f feed.Format) (*feed.Channel, error) {
+	shown := fc
+	if !fc.Site() {
+		newest, err := s.latest(ctx, fc, 0, 1)
 		if err != nil {
 			return nil, err
 		}
-		name = displayName(category, newest)
+		shown = shownFacet(fc, newest)
 	}
-	return s.pageChannel(ctx, s.topicPage(category, f), name)
+	return s.pageChannel(ctx, s.topicPage(fc, f), shown)
 }
 
-// topicPage is the page of category's feed that is its topic: the first,
-// at the default limit.
-func (s *Server) topicPage(category string, f feed.Format) feedPage {
-	return feedPage{format: f, category: category, limit: servedLimit(s.cfg.FeedLimit, s.cfg.FeedLimit, s.cfg.MaxFeedLimit), page: 1}
+// topicPage is the page of fc's feed that is its topic: the first, at the
+// default limit.
+func (s *Server) topicPage(fc feed.Facet, f feed.Format) feedPage {
+	return feedPage{format: f, facet: fc, limit: servedLimit(s.cfg.FeedLimit, s.cfg.FeedLimit, s.cfg.MaxFeedLimit), page: 1}
 }

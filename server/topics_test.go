@@ -156,7 +156,11 @@ func TestTopicsOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := e.Server.TopicsOf(tt.categories)
+			var facets []feed.Facet
+			for _, name := range tt.categories {
+				facets = append(facets, feed.Facet{Kind: feed.CategoryFacet, Name: name})
+			}
+			got := e.Server.TopicsOf(facets)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("TopicsOf(%q) (-want +got):\n%s", tt.categories, diff)
 			}

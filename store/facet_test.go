@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -320,24 +322,23 @@ func TestChangeFacets(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t, nil)
 	cat := func(name string) feed.Facet { return feed.Facet{Kind: feed.CategoryFacet, Name: name} }
+	write := func(a *feed.Article) func() (feed.Change, error) {
+		return func() (feed.Change, error) { return db.Put(ctx, a) }
+	}
 	steps := []struct {
 		name  string
 		write func() (feed.Change, error)
 		want  []feed.Facet
 	}{
-		{"create", func() (feed.Change, error) {
-			return db.Put(ctx, tagged("a", t0, []string{"Vote", "vote "}, []string{"Lee"}))
-		},
+		{"create", write(tagged("a", t0, []string{"Vote", "vote "}, []string{"Lee"})),
 			[]feed.Facet{cat("News"), tag("Vote"), author("Lee")}},
-		{"unchanged", func() (feed.Change, error) {
-			return db.Put(ctx, tagged("a", t0, []string{"Vote", "vote "}, []string{"Lee"}))
-		},
+		{"unchanged", write(tagged("a", t0, []string{"Vote", "vote "}, []string{"Lee"})),
 			nil},
-		{"tag swapped", func() (feed.Change, error) { return db.Put(ctx, tagged("a", t0, []string{"Poll"}, []string{"LEE"})) },
+		{"tag swapped", write(tagged("a", t0, []string{"Poll"}, []string{"LEE"})),
 			[]feed.Facet{cat("News"), tag("Vote"), tag("Poll"), author("Lee")}},
 		{"delete", func() (feed.Change, error) { return db.Delete(ctx, "a") },
 			[]feed.Facet{cat("News"), tag("Poll"), author("LEE")}},
-		{"revived without tags", func() (feed.Change, error) { return db.Put(ctx, tagged("a", t0, nil, []string{"Kim"})) },
+		{"revived without tags", write(tagged("a", t0, nil, []string{"Kim"})),
 			[]feed.Facet{cat("News"), tag("Poll"), author("Kim"), author("LEE")}},
 	}
 	for _, st := range steps {
@@ -349,4 +350,50 @@ func TestChangeFacets(t *testing.T) {
 			t.Errorf("%s: Facets() (-want +got):\n%s", st.name, diff)
 		}
 	}
+}
+
+// TestPreFacetsFixture: testdata/prefacets.db was written by the store as
+// it was before tags and authors were indexed (four articles tagged and
+// with authors, one deleted, at 2026-11-20T19:00Z). Opened for writing,
+// it gets both indexes; its tombstone is in no tag's or author's list.
+func TestPreFacetsFixture(t *testing.T) {
+	t.Parallel()
+	path := copyFixture(t, "prefacets.db")
+	now := time.Date(2026, 11, 20, 19, 0, 0, 0, time.UTC)
+	db := openAt(t, path, store.Options{Now: func() time.Time { return now }})
+	for _, tt := range []struct {
+		f    feed.Facet
+		want []string
+	}{
+		{tag("선거"), []string{"vote-2", "vote-1"}},
+		{tag("ECONOMY"), []string{"market", "vote-1"}},
+		{author("홍길동"), []string{"market", "vote-1"}},
+		{author("kim min"), []string{"market", "vote-2"}},
+	} {
+		if got := facetIDs(t, db, tt.f); !cmp.Equal(got, tt.want) {
+			t.Errorf("LatestIn(%s) = %v, want %v", tt.f, got, tt.want)
+		}
+	}
+	if got, want := deletedIDs(t, db, "정치"), []string{"gone"}; !cmp.Equal(got, want) {
+		t.Errorf("Deleted(정치) = %v, want %v", got, want)
+	}
+	if got := deletedIn(t, db, tag("선거")); len(got) != 0 {
+		t.Errorf("an old tombstone is in a tag's list: %v", got)
+	}
+	mustCheck(t, db)
+}
+
+// copyFixture copies testdata/name into a temporary directory, so that
+// opening it for writing leaves the fixture as it is.
+func copyFixture(tb testing.TB, name string) string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path := dbPath(tb)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }

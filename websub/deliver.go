@@ -123,7 +123,7 @@ func (h *Hub) changes(ctx context.Context, topic string, from, to uint64) ([]byt
 	}
 	var mine []feed.LoggedChange
 	for _, c := range logged {
-		if c.Seq <= to && slices.Contains(h.topics.TopicsOf(c.Categories), topic) {
+		if c.Seq <= to && slices.Contains(h.topics.TopicsOf(c.Facets()), topic) {
 			mine = append(mine, c)
 		}
 	}

@@ -5,9 +5,9 @@
 //
 // # How a post reaches a subscriber
 //
-// Follow Hub. A subscriber POSTs hub.mode=subscribe, hub.topic (a feed
-// URL of the site, any format, the site's or a category's), hub.callback
-// and optionally hub.lease_seconds and hub.secret to /websub
+// Follow Hub. A subscriber POSTs hub.mode=subscribe, hub.topic (a feed URL
+// of the site, any format, the site's or a category's, tag's or author's),
+// hub.callback and optionally hub.lease_seconds and hub.secret to /websub
 // (Hub.ServeHTTP, request.go). A malformed request is answered 400 with
 // {"error": "hub.callback: …"} naming the field; one over the bounds 429
 // or 503; any other 202 Accepted, and its pair (topic, callback) is

@@ -36,9 +36,9 @@ type Topics interface {
 	// Topic reports whether rawURL is a live feed of the site, and its
 	// canonical URL.
 	Topic(rawURL string) (canonical string, ok bool)
-	// TopicsOf returns the topics a change filed under categories
-	// touches.
-	TopicsOf(categories []string) []string
+	// TopicsOf returns the topics a change to articles filed under
+	// facets (categories, tags, authors) touches.
+	TopicsOf(facets []feed.Facet) []string
 	// Document returns the topic's current feed (cached by the server: one
 	// render per change however many subscribers get it).
 	Document(ctx context.Context, topic string) (body []byte, contentType string, err error)
@@ -134,8 +134,8 @@ func (s *sub) key() key { return key{s.Topic, s.Callback} }
 
 // note is a change as Publish was given it.
 type note struct {
-	seq        uint64
-	categories []string
+	seq    uint64
+	facets []feed.Facet
 }
 
 // New returns a hub over st and topics whose URL is self. It serves
@@ -230,7 +230,7 @@ func (h *Hub) readLog(ctx context.Context) (newest map[string]uint64, last uint6
 			return nil, 0, fmt.Errorf("websub: read the change log: %w", err)
 		}
 		for _, c := range changes {
-			for _, t := range h.topics.TopicsOf(c.Categories) {
+			for _, t := range h.topics.TopicsOf(c.Facets()) {
 				newest[t] = c.Seq
 			}
 			last = c.Seq
@@ -256,7 +256,7 @@ func (h *Hub) Publish(c feed.Change) {
 		return
 	}
 	h.noteMu.Lock()
-	h.noted = append(h.noted, note{seq: c.Seq, categories: c.Categories()})
+	h.noted = append(h.noted, note{seq: c.Seq, facets: c.Facets()})
 	h.noteMu.Unlock()
 	h.poke()
 }

@@ -63,7 +63,7 @@ func (h *Hub) next(now time.Time) (task, time.Duration) {
 	// Each note's topics, found before the lock: the server's work.
 	topics := make([][]string, len(notes))
 	for i, n := range notes {
-		topics[i] = h.topics.TopicsOf(n.categories)
+		topics[i] = h.topics.TopicsOf(n.facets)
 	}
 
 	h.mu.Lock()
