@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // A feed is assembled from rendered parts rather than rendered whole, so
@@ -93,19 +94,19 @@ func Item(f Format, c *Channel, a *Article, full bool) ([]byte, error) {
 // ItemContext names everything an item's bytes read from its channel
 // besides the full-or-summary choice: the base URL (links), the
 // highlights a summary shows, the feed's language (Atom omits an entry's
-// when it is the same) and, for a feed without an author, its title
-// (Atom's entries then name it). Items of channels with equal contexts
-// are the same bytes.
+// when it is the same; a teaser's link is worded in it), the author of
+// articles that name none, the content mode and the time zone of RSS
+// dates (by name: zones of one name are the same zone). Items of channels
+// with equal contexts are the same bytes.
 func (c *Channel) ItemContext() string {
 	base := ""
 	if c.BaseURL != nil {
 		base = c.BaseURL.String()
 	}
-	fallback := ""
-	if c.Author == "" {
-		fallback = c.Title
-	}
-	return base + "\x00" + strconv.Itoa(c.Highlights) + "\x00" + c.Lang + "\x00" + fallback
+	return strings.Join([]string{
+		base, strconv.Itoa(c.Highlights), c.Lang, c.Author,
+		strconv.Itoa(int(c.ContentMode)), c.Location.String(),
+	}, "\x00")
 }
 
 // Assembled is a feed document made by Assemble, with where each item's

@@ -71,6 +71,14 @@ func TestAssembleGolden(t *testing.T) {
 			c.Author, c.Lang, c.Description = "", "en", ""
 			return articles()
 		}},
+		{"full, UTC, no icon", func(f feed.Format, c *feed.Channel) []*feed.Article {
+			c.ContentMode, c.Location, c.Icon, c.Logo = feed.ContentFull, nil, "", ""
+			return articles()
+		}},
+		{"summary", func(f feed.Format, c *feed.Channel) []*feed.Article {
+			c.ContentMode = feed.ContentSummary
+			return oversized(f, c)
+		}},
 		{"no hub", func(f feed.Format, c *feed.Channel) []*feed.Article {
 			c.Hub = ""
 			return articles()
@@ -107,6 +115,10 @@ func TestItemContext(t *testing.T) {
 		{"highlights", func(c *feed.Channel) { c.Highlights = 1 }, true},
 		{"language", func(c *feed.Channel) { c.Lang = "en" }, true},
 		{"no author", func(c *feed.Channel) { c.Author = "" }, true},
+		{"another author", func(c *feed.Channel) { c.Author = "편집국" }, true},
+		{"content mode", func(c *feed.Channel) { c.ContentMode = feed.ContentSummary }, true},
+		{"time zone", func(c *feed.Channel) { c.Location = time.UTC }, true},
+		{"icon, logo", func(c *feed.Channel) { c.Icon, c.Logo = "https://x/i.png", "" }, false},
 		{"title (with an author)", func(c *feed.Channel) { c.Title = "경제 — sokbo" }, false},
 		{"self, home, id, hub", func(c *feed.Channel) { c.SelfURL, c.HomeURL, c.FeedID, c.Hub = "x", "y", "z", "" }, false},
 		{"links, archive, tombstones", func(c *feed.Channel) {

@@ -70,6 +70,8 @@ func atomFeedOf(c *Channel, items []*Article) *atomFeed {
 			Id:       c.FeedID,
 			Updated:  c.updated(items).UTC().Format(time.RFC3339),
 			Subtitle: Clean(c.Description),
+			Icon:     c.Icon,
+			Logo:     c.Logo,
 		},
 		Lang: c.Lang,
 		Links: []feeds.AtomLink{
@@ -91,10 +93,16 @@ func atomFeedOf(c *Channel, items []*Article) *atomFeed {
 		f.Deleted = append(f.Deleted, deletedEntry{Ref: d.GUID, When: d.When.UTC().Format(time.RFC3339)})
 		f.NSAt = tombstonesNS
 	}
-	if c.Author != "" {
-		a := atomAuthor(c.Author)
-		f.Author = &a
+	// RFC 4287 4.1.1: a feed whose entries do not all name an author
+	// names one itself. Without an Author, entries of articles that name
+	// none have none, so the feed names its publisher, the site's title;
+	// it is not an author of those articles, which JSON Feed and RSS
+	// leave without one.
+	author := atomAuthor(c.Title)
+	if Clean(c.Author) != "" {
+		author = atomAuthor(c.Author)
 	}
+	f.Author = &author
 	return f
 }
 
@@ -121,12 +129,8 @@ func atomEntryOf(c *Channel, a *Article, content string) *atomEntry {
 	for _, t := range terms(a) {
 		e.Categories = append(e.Categories, atomCategory{Term: t})
 	}
-	for _, name := range a.Authors {
+	for _, name := range authors(c, a) {
 		e.Authors = append(e.Authors, atomAuthor(name))
-	}
-	if len(e.Authors) == 0 && c.Author == "" {
-		// RFC 4287 4.1.2: an entry needs an author when the feed has none.
-		e.Authors = []feeds.AtomAuthor{atomAuthor(c.Title)}
 	}
 	return e
 }

@@ -25,13 +25,28 @@ type Channel struct {
 	// FeedID is the Atom feed id.
 	FeedID string
 	Lang   string
+	// Author is the author of the articles that name none: every format
+	// gives it to their items, and it is the feed's author. Empty: such
+	// items carry no author, and only Atom, which requires one, names
+	// the feed's (its Title, the publisher).
 	Author string
+	// Icon is the URL of the site's square icon (RSS <image>, Atom
+	// <icon>, JSON Feed icon and favicon); Logo that of its wide logo
+	// (Atom <logo>). Both absolute; empty: not written.
+	Icon, Logo string
+	// Location is the time zone of RSS dates (nil: UTC). Atom and JSON
+	// Feed write UTC, which RFC 3339 readers convert anyway.
+	Location *time.Location
+	// ContentMode is what an item's content holds: the article, its key
+	// points before it, or its key points and a link to it.
+	ContentMode ContentMode
 	// Updated is when the feed last changed; zero means the newest item's
 	// update time.
 	Updated time.Time
 	// TTL is the RSS <ttl> in minutes; 0 omits it.
 	TTL int
-	// Highlights is how many highlights an item's summary shows.
+	// Highlights is how many highlights an item's summary, and the key
+	// points its content opens with, show.
 	Highlights int
 	// Generator names the software in RSS and Atom.
 	Generator string

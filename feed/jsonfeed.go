@@ -57,11 +57,17 @@ func jsonFeedOf(c *Channel, n int) *jsonFeed {
 			FeedUrl:     c.SelfURL,
 			Description: Clean(c.Description),
 			NextUrl:     c.nextURL(),
+			// One square icon for both: the logo is wide, and JSON Feed
+			// asks for square images in both fields.
+			Icon:    c.Icon,
+			Favicon: c.Icon,
 		},
 		Items: make([]*jsonItem, 0, n),
 	}
-	if c.Author != "" {
-		f.Authors = []*feeds.JSONAuthor{{Name: Clean(c.Author)}}
+	if author := Clean(c.Author); author != "" {
+		// Items inherit the feed's authors (JSON Feed 1.1), so there are
+		// none without an Author: articles that name none have none.
+		f.Authors = []*feeds.JSONAuthor{{Name: author}}
 	}
 	if c.Hub != "" {
 		// JSON Feed 1.1 names the hub's protocol; feed_url is the topic.
@@ -105,8 +111,8 @@ func jsonItemOf(c *Channel, a *Article, content string) *jsonItem {
 		ContentHTML: content,
 		Language:    a.Lang,
 	}
-	for _, name := range a.Authors {
-		it.Authors = append(it.Authors, &feeds.JSONAuthor{Name: Clean(name)})
+	for _, name := range authors(c, a) {
+		it.Authors = append(it.Authors, &feeds.JSONAuthor{Name: name})
 	}
 	return it
 }

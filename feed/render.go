@@ -100,6 +100,16 @@ func terms(a *Article) []string {
 	return UniqueCategories(cleanAll(a.Categories, a.Tags))
 }
 
+// authors is what every format names as an article's authors: its own,
+// cleaned, or when it names none the channel's Author, so that the three
+// formats agree (none when the channel has no Author either).
+func authors(c *Channel, a *Article) []string {
+	if names := cleanAll(a.Authors); len(names) > 0 {
+		return names
+	}
+	return cleanAll([]string{c.Author})
+}
+
 // imageType guesses an image's media type from its URL's extension; RSS's
 // media:content and Atom's enclosure link carry it. An unknown extension
 // counts as JPEG, the commonest news photo.

@@ -39,11 +39,19 @@ func channel(t testing.TB, f feed.Format) *feed.Channel {
 		FeedID:      base.String() + "feed.atom",
 		Lang:        "ko",
 		Author:      "sokbo",
+		Icon:        base.String() + "icon.png",
+		Logo:        base.String() + "logo.png",
+		Location:    seoul,
+		ContentMode: feed.ContentBoth, // the service's default
 		TTL:         5,
 		Highlights:  2,
 		Generator:   "sokbo test",
 	}
 }
+
+// seoul is the service's default time zone, fixed so that the tests need
+// no time zone database.
+var seoul = time.FixedZone("Asia/Seoul", 9*60*60)
 
 func articles() []*feed.Article {
 	pub := time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
@@ -90,15 +98,28 @@ func renderChannel(t testing.TB, f feed.Format, c *feed.Channel, items []*feed.A
 	return buf.Bytes()
 }
 
-// TestGolden compares each format's rendering of a full, an empty and an
-// archive feed with testdata/.
+// TestGolden compares each format's rendering of a full feed in each
+// content mode (feed: the default, key points and article), an empty and
+// an archive feed with testdata/.
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
-		for name, items := range map[string][]*feed.Article{"feed": articles(), "empty": nil, "archive": articles()[1:]} {
+		for _, tc := range []struct {
+			name  string
+			mode  feed.ContentMode
+			items []*feed.Article
+		}{
+			{"feed", feed.ContentBoth, articles()},
+			{"feed-full", feed.ContentFull, articles()},
+			{"feed-summary", feed.ContentSummary, articles()},
+			{"empty", feed.ContentBoth, nil},
+			{"archive", feed.ContentBoth, articles()[1:]},
+		} {
+			name, items := tc.name, tc.items
 			t.Run(name+"."+f.Ext(), func(t *testing.T) {
 				t.Parallel()
 				c := channel(t, f)
+				c.ContentMode = tc.mode
 				if name == "archive" {
 					// An archive document is not a topic: no hub.
 					c.Archive, c.Hub = true, ""
@@ -145,56 +166,72 @@ func oversized(f feed.Format, c *feed.Channel) []*feed.Article {
 	big.ContentHTML = strings.Repeat("<p>긴 본문 long body.</p>", 100)
 	big.Published = all[0].Published.Add(-time.Hour)
 	c.MaxItemContent = 1000
-	c.MaxFeedContent = len(all[0].ContentHTML) + 10
+	// What the first item's content takes with its body (the key points
+	// counted), a byte more for the control character Clean drops, and
+	// less room than the third's body needs.
+	first, _ := c.Content(all[0], -1)
+	c.MaxFeedContent = len(first) + 1 + 10
 	return []*feed.Article{all[0], &big, all[1]}
 }
 
 // TestOversized: an item whose body is over the item bound, or over what
 // the feed's bound leaves, carries its summary and a link to the article
 // instead, in every format, still valid; the article itself keeps its body.
+// In ContentFull (oversized-full) the summary keeps the form it had
+// before the modes; in ContentBoth its highlights are bold.
 func TestOversized(t *testing.T) {
 	t.Parallel()
 	for _, f := range []feed.Format{feed.RSS, feed.Atom, feed.JSON} {
-		t.Run(f.Ext(), func(t *testing.T) {
-			t.Parallel()
-			c := channel(t, f)
-			items := oversized(f, c)
-			bodies := []string{items[0].ContentHTML, items[1].ContentHTML, items[2].ContentHTML}
-			got := renderChannel(t, f, c, items)
-			if f != feed.JSON {
-				wellFormed(t, got)
+		for golden, mode := range map[string]feed.ContentMode{"oversized": feed.ContentBoth, "oversized-full": feed.ContentFull} {
+			t.Run(golden+"."+f.Ext(), func(t *testing.T) {
+				t.Parallel()
+				c := channel(t, f)
+				c.ContentMode = mode
+				checkOversized(t, f, c, golden)
+			})
+		}
+	}
+}
+
+// checkOversized renders oversized(f, c), compares it with golden and
+// checks that the items that do not fit carry their summary and link.
+func checkOversized(t *testing.T, f feed.Format, c *feed.Channel, golden string) {
+	t.Helper()
+	items := oversized(f, c)
+	bodies := []string{items[0].ContentHTML, items[1].ContentHTML, items[2].ContentHTML}
+	got := renderChannel(t, f, c, items)
+	if f != feed.JSON {
+		wellFormed(t, got)
+	}
+	checkGolden(t, filepath.Join("testdata", golden+"."+f.Ext()), got)
+	for i, a := range items {
+		if a.ContentHTML != bodies[i] {
+			t.Errorf("item %d: rendering changed the article's body", i)
+		}
+	}
+	p, err := gofeed.NewParser().ParseString(string(got))
+	if err != nil {
+		t.Fatalf("gofeed: %v", err)
+	}
+	if len(p.Items) != 3 {
+		t.Fatalf("%d items, want 3", len(p.Items))
+	}
+	if !strings.Contains(p.Items[0].Content, "<b>강조</b>") {
+		t.Errorf("the fitting item's content = %q, want its body", p.Items[0].Content)
+	}
+	for i, want := range []struct{ summary, link, title string }{
+		{"첫 문장입니다.", "https://news.example.com/articles/big", "Big &lt;one&gt; &amp; more"},
+		{"The first paragraph.", "https://elsewhere.example.org/story", "Lead only"},
+	} {
+		content := p.Items[i+1].Content
+		if strings.Contains(content, "long body") || content == bodies[i+1] {
+			t.Errorf("item %d carries its body: %q", i+1, content)
+		}
+		for _, s := range []string{want.summary, `<a href="` + want.link + `">` + want.title + "</a>"} {
+			if !strings.Contains(content, s) {
+				t.Errorf("item %d content %q lacks %q", i+1, content, s)
 			}
-			checkGolden(t, filepath.Join("testdata", "oversized."+f.Ext()), got)
-			for i, a := range items {
-				if a.ContentHTML != bodies[i] {
-					t.Errorf("item %d: rendering changed the article's body", i)
-				}
-			}
-			p, err := gofeed.NewParser().ParseString(string(got))
-			if err != nil {
-				t.Fatalf("gofeed: %v", err)
-			}
-			if len(p.Items) != 3 {
-				t.Fatalf("%d items, want 3", len(p.Items))
-			}
-			if !strings.Contains(p.Items[0].Content, "<b>강조</b>") {
-				t.Errorf("the fitting item's content = %q, want its body", p.Items[0].Content)
-			}
-			for i, want := range []struct{ summary, link, title string }{
-				{"첫 문장입니다.", "https://news.example.com/articles/big", "Big &lt;one&gt; &amp; more"},
-				{"The first paragraph.", "https://elsewhere.example.org/story", "Lead only"},
-			} {
-				content := p.Items[i+1].Content
-				if strings.Contains(content, "long body") || content == bodies[i+1] {
-					t.Errorf("item %d carries its body: %q", i+1, content)
-				}
-				for _, s := range []string{want.summary, `<a href="` + want.link + `">` + want.title + "</a>"} {
-					if !strings.Contains(content, s) {
-						t.Errorf("item %d content %q lacks %q", i+1, content, s)
-					}
-				}
-			}
-		})
+		}
 	}
 }
 

@@ -96,7 +96,7 @@ func rssChannelOf(c *Channel, items []*Article) *rssChannel {
 			Link:          c.HomeURL,
 			Description:   Clean(c.Description),
 			Language:      c.Lang,
-			LastBuildDate: c.updated(items).UTC().Format(time.RFC1123Z),
+			LastBuildDate: c.rssDate(c.updated(items)),
 			Generator:     c.Generator,
 			Ttl:           c.TTL,
 		},
@@ -110,6 +110,11 @@ func rssChannelOf(c *Channel, items []*Article) *rssChannel {
 	}
 	if c.Archive {
 		ch.Archive = &struct{}{}
+	}
+	if c.Icon != "" {
+		// The square icon rather than the wide logo: readers show RSS's
+		// image as the feed's icon in their lists of feeds.
+		ch.Image = &feeds.RssImage{Url: c.Icon, Title: ch.Title, Link: c.HomeURL}
 	}
 	if ch.Description == "" {
 		ch.Description = ch.Title // required by RSS 2.0
@@ -126,16 +131,27 @@ func rssItemOf(c *Channel, a *Article, content string) *rssItem {
 			Link:        c.Link(a),
 			Description: Clean(SummaryHTML(a.Summary(c.Highlights))),
 			Guid:        &feeds.RssGuid{Id: a.GUID, IsPermaLink: "false"},
-			PubDate:     a.Published.UTC().Format(time.RFC1123Z),
+			PubDate:     c.rssDate(a.Published),
 		},
 		Categories: terms(a),
 		// One dc:creator naming everyone: readers (gofeed, feedparser)
 		// show only the first of several.
-		Creator: strings.Join(cleanAll(a.Authors), ", "),
+		Creator: strings.Join(authors(c, a), ", "),
 		Encoded: content,
 	}
 	if a.Image != "" {
 		it.Media = &mediaContent{URL: a.Image, Type: imageType(a.Image), Medium: "image"}
 	}
 	return it
+}
+
+// rssDate formats t for RSS in the channel's time zone: RFC 822 dates
+// carry any offset, and readers that show the date as written show the
+// newsroom's local time rather than GMT.
+func (c *Channel) rssDate(t time.Time) string {
+	loc := c.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(time.RFC1123Z)
 }
