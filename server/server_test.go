@@ -61,7 +61,12 @@ func startWith(t testing.TB, edit func(*server.Config), wrap func(server.Store) 
 // startStore is startWith with the store's options.
 func startStore(t testing.TB, opt store.Options, edit func(*server.Config), wrap func(server.Store) server.Store) *env {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sokbo.db")
+	return startAt(t, filepath.Join(t.TempDir(), "sokbo.db"), opt, edit, wrap)
+}
+
+// startAt is startStore over the store file at path.
+func startAt(t testing.TB, path string, opt store.Options, edit func(*server.Config), wrap func(server.Store) server.Store) *env {
+	t.Helper()
 	db, err := store.Open(path, opt)
 	if err != nil {
 		t.Fatal(err)
