@@ -159,7 +159,7 @@ func (s *Server) parseFeedPage(r *http.Request, f feed.Format, fc feed.Facet) (f
 }
 
 // renderFeedPage renders p. RFC 5005 paging links lead to older pages,
-// and the site's first page links to the newest archive page.
+// and the site's first page, in RSS and Atom, to the newest archive page.
 func (s *Server) renderFeedPage(ctx context.Context, p feedPage, changed time.Time) (*rendered, error) {
 	items, err := s.latest(ctx, p.facet, (p.page-1)*p.limit, p.limit+1)
 	if err != nil {
