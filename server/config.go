@@ -1,6 +1,7 @@
 package server
 
 import (
+	"html/template"
 	"log/slog"
 	"net/url"
 	"sokbo/feed"
@@ -64,6 +65,9 @@ type Config struct {
 	// Content is what an item's content holds: ContentBoth, ContentFull or
 	// ContentSummary.
 	Content string
+	// Templates render the pages: LoadTemplates' result (nil: the
+	// built-in ones).
+	Templates *template.Template
 	// Hub is the URL of the WebSub hub every feed names (as rel="hub",
 	// with itself as rel="self") in its body and Link headers; empty: none.
 	Hub string
@@ -125,6 +129,9 @@ func (cfg Config) withDefaults() Config {
 	cfg.StaleWhileRevalidate = max(cfg.StaleWhileRevalidate, 0)
 	if cfg.Logger == nil {
 		cfg.Logger = d.Logger
+	}
+	if cfg.Templates == nil {
+		cfg.Templates = mustBuiltinTemplates()
 	}
 	if cfg.Location == nil {
 		cfg.Location = d.Location

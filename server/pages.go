@@ -80,53 +80,6 @@ type articlePage struct {
 	Content            template.HTML
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doctype html>
-<html lang="{{.Lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="{{.Icon}}">
-{{- with .TouchIcon}}
-<link rel="apple-touch-icon" href="{{.}}">
-{{- end}}
-{{- range .Feeds}}
-<link rel="alternate" type="application/{{if eq .Ext "rss"}}rss+xml{{else if eq .Ext "atom"}}atom+xml{{else}}feed+json{{end}}" title="{{.Title}}" href="{{.Href}}">
-{{- end}}
-<style>body{font:17px/1.6 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;word-break:keep-all}img{max-width:100%;height:auto}time,.meta{color:#666;font-size:.9em}li{margin:.3em 0}</style>
-{{end}}
-{{define "feeds"}}<p class="meta">Feeds: {{range $i, $f := .Feeds}}{{if $i}} · {{end}}<a href="{{$f.Href}}">{{$f.Title}}</a>{{end}}</p>{{end}}
-{{define "list"}}{{template "head" .}}<title>{{.Title}}</title>
-</head>
-<body>
-<header><h1><a href="{{.Home}}">{{.Title}}</a></h1>{{with .Description}}<p>{{.}}</p>{{end}}{{template "feeds" .}}</header>
-<main>
-{{- if not .Items}}<p>No articles yet.</p>{{end}}
-<ul>
-{{- range .Items}}
-<li><a href="{{.Link}}">{{.Title}}</a> <time datetime="{{.Date.Datetime}}">{{.Date.Text}}</time>{{range .Categories}} <a class="meta" href="{{.Href}}">#{{.Name}}</a>{{end}}</li>
-{{- end}}
-</ul>
-</main>
-</body>
-</html>
-{{end}}
-{{define "article"}}{{template "head" .}}<title>{{.A.Title}} — {{.SiteTitle}}</title>
-<link rel="canonical" href="{{.Canonical}}">
-</head>
-<body>
-<header><p><a href="{{.Home}}">{{.SiteTitle}}</a></p></header>
-<article>
-<h1>{{.A.Title}}</h1>
-<p class="meta"><time datetime="{{.Published.Datetime}}">{{.Published.Text}}</time>{{if ne .Published.Text .Updated.Text}} (updated <time datetime="{{.Updated.Datetime}}">{{.Updated.Text}}</time>){{end}}{{range .A.Authors}} · {{.}}{{end}}{{range .Categories}} · <a href="{{.Href}}">{{.Name}}</a>{{end}}</p>
-{{- if or .Summary.Text .Summary.Highlights}}
-<section class="summary">{{with .Summary.Text}}<p><strong>{{.}}</strong></p>{{end}}{{with .Summary.Highlights}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</section>
-{{- end}}
-{{.Content}}
-</article>
-{{template "feeds" .Foot}}
-</body>
-</html>
-{{end}}`))
 
 // feedFormats are the formats a feed is offered in, with the names pages
 // give them.
@@ -165,7 +118,7 @@ func (s *Server) categoryLinks(names []string) []catLink {
 // renderPage renders the template name, a page that is cached like a feed.
 func (s *Server) renderPage(name string, data any, changed time.Time) (*rendered, error) {
 	var buf bytes.Buffer
-	if err := pageTmpl.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := s.cfg.Templates.ExecuteTemplate(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("render %s page: %w", name, err)
 	}
 	return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, s.pageHeader()), nil

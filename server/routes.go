@@ -26,6 +26,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.HandleFunc("GET /"+iconPath, s.handleIcon)
 	s.mux.HandleFunc("GET /"+faviconPath, s.handleFavicon)
+	s.assetRoutes()
+	s.embedRoutes()
+	s.crossOriginRoutes()
 }
 
 // handleHealth serves GET /healthz: "ok" while the process serves.

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net"
 	"net/url"
 	"os"
@@ -31,6 +32,7 @@ type config struct {
 		Icon        string `yaml:"icon"`
 		Logo        string `yaml:"logo"`
 		Author      string `yaml:"author"`
+		Templates   string `yaml:"templates"`
 	} `yaml:"site"`
 	Listen string `yaml:"listen"`
 	TLS    struct {
@@ -283,6 +285,9 @@ func (c *config) check() error {
 	if _, err := time.LoadLocation(c.Site.Timezone); err != nil || c.Site.Timezone == "" || c.Site.Timezone == "Local" {
 		return bad("site.timezone", "%q is not an IANA time zone name such as Asia/Seoul or UTC", c.Site.Timezone)
 	}
+	if _, err := c.templates(); err != nil {
+		return bad("site.templates", "%v", err)
+	}
 	if !slices.Contains(server.ContentModes, c.Feeds.Content) {
 		return bad("feeds.content", "%q is none of %q", c.Feeds.Content, server.ContentModes)
 	}
@@ -366,9 +371,11 @@ func (c *config) serverConfig() server.Config {
 		hub = c.hubURL()
 	}
 	loc, _ := time.LoadLocation(c.Site.Timezone) // checked by loadConfig
+	tmpl, _ := c.templates()                     // checked by loadConfig
 	return server.Config{
 		Hub:                  hub,
 		Location:             loc,
+		Templates:            tmpl,
 		Icon:                 c.Site.Icon,
 		Logo:                 c.Site.Logo,
 		Author:               c.Site.Author,
@@ -392,6 +399,18 @@ func (c *config) serverConfig() server.Config {
 		TempDir: filepath.Dir(c.Database),
 		Version: buildVersion(),
 	}
+}
+
+// templates are the pages' templates: the built-in ones, with those of
+// the folder site.templates names over them.
+func (c *config) templates() (*template.Template, error) {
+	if c.Site.Templates == "" {
+		return server.LoadTemplates(nil)
+	}
+	if fi, err := os.Stat(c.Site.Templates); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("%q is not a folder", c.Site.Templates)
+	}
+	return server.LoadTemplates(os.DirFS(c.Site.Templates))
 }
 
 // storeOptions is the store's share of the configuration.

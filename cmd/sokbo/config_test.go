@@ -96,7 +96,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad duration", "shutdown:\n  grace: soon\n", nil, []string{`:2: shutdown.grace: "soon" is not a duration`}},
 		{"bad rate", "tokens:\n  - name: a\n    rate: fast\n", nil, []string{`:3: tokens[0].rate: "fast" is not a number`}},
 		{"keys for a value", "listen:\n  host: x\n", nil, []string{":2: listen: want a single value, not keys"}},
-		{"value for keys", "site: news\n", nil, []string{`:1: site: want keys (title, description, base_url, language, timezone, icon, logo, author), not "news"`}},
+		{"value for keys", "site: news\n", nil, []string{`:1: site: want keys (title, description, base_url, language, timezone, icon, logo, author, templates), not "news"`}},
 		{"value for a list", "tokens: abc\n", nil, []string{`:1: tokens: want a list`}},
 		{"a list for the file", "- a\n- b\n", nil, []string{":1: want keys (site, listen", "not a list"}},
 		{"key twice", "listen: a:1\nlisten: b:2\n", nil, []string{":2: listen: given twice (first on line 1)"}},
@@ -132,5 +132,46 @@ func TestConfigErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestConfigTemplates: site.templates replaces the built-in page templates
+// a folder redefines and keeps the rest; a folder that is missing, or a
+// template that does not parse, is an error naming the key and the file.
+func TestConfigTemplates(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	custom := `{{define "list"}}<!doctype html><title>{{.Title}}</title><p id="newsroom">our own index</p>{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "list.html"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(writeConfig(t, "site:\n  templates: "+dir+"\n"), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := cfg.serverConfig().Templates
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, "list", map[string]string{"Title": "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `id="newsroom"`) {
+		t.Errorf("list renders %q, not the folder's template", b.String())
+	}
+	if tmpl.Lookup("article") == nil {
+		t.Error("the built-in article template is gone")
+	}
+
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "article.html"), []byte(`{{define "article"}}{{.Title`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ dir, want string }{
+		{filepath.Join(dir, "missing"), "site.templates: \"" + filepath.Join(dir, "missing") + "\" is not a folder"},
+		{bad, "site.templates: article.html:"},
+	} {
+		_, err := loadConfig(writeConfig(t, "site:\n  templates: "+tc.dir+"\n"), func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("templates %s: error %v, want it to contain %q", tc.dir, err, tc.want)
+		}
 	}
 }
