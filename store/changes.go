@@ -28,6 +28,8 @@ type changeEntry struct {
 	Outcome    feed.Outcome `json:"o"`
 	ID         string       `json:"id"`
 	Categories []string     `json:"c,omitempty"`
+	Tags       []string     `json:"g,omitempty"`
+	Authors    []string     `json:"a,omitempty"`
 	When       time.Time    `json:"t"`
 }
 
@@ -42,7 +44,17 @@ func (db *DB) logChange(tx *bolt.Tx, c *feed.Change) error {
 	if err != nil {
 		return fmt.Errorf("change log: %w", err)
 	}
-	e := changeEntry{Outcome: c.Outcome, Categories: c.Categories(), When: db.now().UTC().Round(0)}
+	e := changeEntry{Outcome: c.Outcome, When: db.now().UTC().Round(0)}
+	for _, f := range c.Facets() {
+		switch f.Kind {
+		case feed.CategoryFacet:
+			e.Categories = append(e.Categories, f.Name)
+		case feed.TagFacet:
+			e.Tags = append(e.Tags, f.Name)
+		case feed.AuthorFacet:
+			e.Authors = append(e.Authors, f.Name)
+		}
+	}
 	if c.Article != nil {
 		e.ID = c.Article.ID
 	} else if c.Prev != nil {
@@ -106,7 +118,10 @@ func (db *DB) ChangesAfter(ctx context.Context, after uint64, limit int) (out []
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("decode change %x: %w", k, err)
 			}
-			out = append(out, feed.LoggedChange{Seq: binary.BigEndian.Uint64(k), Outcome: e.Outcome, ID: e.ID, Categories: e.Categories, When: e.When})
+			out = append(out, feed.LoggedChange{
+				Seq: binary.BigEndian.Uint64(k), Outcome: e.Outcome, ID: e.ID,
+				Categories: e.Categories, Tags: e.Tags, Authors: e.Authors, When: e.When,
+			})
 		}
 		return nil
 	})
