@@ -84,13 +84,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if isPage(r) {
 		// People read pages: an error there is a page too.
-		pageHeaders(w.Header())
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(code)
-		_ = errorPage.Execute(w, struct {
-			Code      int
-			Msg, Home string
-		}{code, msg, s.cfg.BaseURL.String()})
+		s.errorPage(w, code, msg)
 		return
 	}
 	writeJSON(w, code, map[string]string{"error": msg})
@@ -124,7 +118,27 @@ func isPage(r *http.Request) bool {
 	return !api && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.")
 }
 
-var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>{{.Code}}</title></head>
-<body><h1>{{.Code}}</h1><p>{{.Msg}}</p><p><a href="{{.Home}}">Home</a></p></body></html>
+// errorPage writes the HTML page of an error, in the pages' layout
+// (error.html), rendered before the status is written so that a broken
+// site template still gives the status, with the plain page.
+func (s *Server) errorPage(w http.ResponseWriter, code int, msg string) {
+	h := s.head(s.cfg.Lang, "", s.feedLinks(""))
+	var buf bytes.Buffer
+	err := s.cfg.Templates.ExecuteTemplate(&buf, "error", errorPageData{pageHead: h, Code: code, Msg: msg})
+	if err != nil {
+		s.log.Error("render error page", "err", err)
+		buf.Reset()
+		_ = plainErrorPage.Execute(&buf, errorPageData{pageHead: h, Code: code, Msg: msg})
+	}
+	pageHeaders(w.Header())
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// plainErrorPage is the error page when error.html fails.
+var plainErrorPage = template.Must(template.New("error").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Code}}</title></head>
+<body><main><h1>{{.Code}}</h1><p>{{.Msg}}</p><p><a href="{{.Home}}">{{.L.Home}}</a></p></main></body></html>
 `))

@@ -107,7 +107,9 @@ func TestIconLinks(t *testing.T) {
 		{"a path", "/static/brand.svg", "/static/brand.svg", "", ""},
 		{"a path to a PNG", "/static/brand.png", "/static/brand.png", "/static/brand.png", ""},
 		{"the favicon route", "/favicon.ico", "/favicon.ico", "", ""},
-		{"another site", "https://cdn.example/i/icon.png", "https://cdn.example/i/icon.png", "https://cdn.example/i/icon.png", "https://cdn.example"},
+		// Every https host is an image source already.
+		{"another site", "https://cdn.example/i/icon.png", "https://cdn.example/i/icon.png", "https://cdn.example/i/icon.png", ""},
+		{"another site over http", "http://cdn.example/i/icon.png", "http://cdn.example/i/icon.png", "http://cdn.example/i/icon.png", "http://cdn.example"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := startWith(t, func(c *server.Config) { c.Icon = tc.icon }, nil)
@@ -142,7 +144,7 @@ func TestIconLinks(t *testing.T) {
 					t.Errorf("%s: rel=apple-touch-icon %q, want %q", path, touch, abs(tc.touch))
 				}
 				csp := r.Header.Get("Content-Security-Policy")
-				if want := "img-src 'self' data:" + strings.TrimRight(" "+tc.cspSource, " ") + ";"; !strings.Contains(csp, want) {
+				if want := "img-src 'self' data: https:" + strings.TrimRight(" "+tc.cspSource, " ") + ";"; !strings.Contains(csp, want) {
 					t.Errorf("%s: CSP %q, want %q", path, csp, want)
 				}
 			}

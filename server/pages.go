@@ -7,34 +7,44 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"sokbo/feed"
 )
 
-// pageHeaderValues are set on every HTML page: nothing external may load
-// or run (images only from this site), no framing, no referrer beyond the
-// origin to other sites.
+// pageHeaderValues are set on every HTML page. Images may come from any
+// https host, since newsrooms keep their photos on CDNs; scripts, styles
+// and connections (the live stream's EventSource) only from this site;
+// no one may frame a page, and no referrer goes beyond the origin to
+// other sites.
 var pageHeaderValues = http.Header{
 	"Content-Security-Policy": {pageCSP("")},
 	"Referrer-Policy":         {"strict-origin-when-cross-origin"},
 }
 
 // pageCSP is the Content-Security-Policy of pages, with images allowed
-// from this site and from imgSrc too, a CSP source ("" for none).
+// from imgSrc too, a CSP source ("" for none) beyond https: (an icon on
+// a plain-http host). Styles allow 'unsafe-inline': the pages' own CSS is
+// inline (one request fewer) and an article's body carries style
+// attributes for its highlight colours; a style cannot run code, and
+// scripts stay locked to this site.
 func pageCSP(imgSrc string) string {
 	if imgSrc != "" {
 		imgSrc = " " + imgSrc
 	}
-	return "default-src 'none'; img-src 'self' data:" + imgSrc + "; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	return "default-src 'none'; img-src 'self' data: https:" + imgSrc + "; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
 // pageHeader is pageHeaderValues for the cached pages, with the origin of
-// a configured icon on another site among the image sources: some
+// a configured icon on a plain-http site among the image sources: some
 // browsers (Firefox) hold a page's icon to img-src.
 func (s *Server) pageHeader() http.Header {
 	origin := foreignOrigin(s.iconURL(), s.cfg.BaseURL)
-	if origin == "" {
+	if origin == "" || strings.HasPrefix(origin, "https:") {
 		return pageHeaderValues
 	}
 	h := pageHeaderValues.Clone()
@@ -48,38 +58,80 @@ type feedLink struct {
 	Ext, Title, Href string
 }
 
-type listPage struct {
-	Lang, Title, Description string
-	Home                     string
+// pageHead is what the "head" partial of layout.html reads, shared by
+// every page (and by other templates that include the partial).
+type pageHead struct {
+	Lang, Title string
+	// SiteName is the site's title, Home its URL.
+	SiteName, Home string
 	pageIcons
 	Feeds []feedLink
+	// L are the page's labels in its language.
+	L pageLabels
+	// Live is the live stream the page follows; nil where there is none
+	// (articles, tags, authors).
+	Live *pageLive
+}
+
+type listPage struct {
+	pageHead
+	// Heading is the page's h1: the site's title on the index, the
+	// facet's label on a facet's page.
+	Heading, Description string
+	// Nav are the categories of the latest headlines, the most used
+	// first, Current marking the page's own.
+	Nav   []catLink
 	Items []listItem
 }
 
-type listItem struct {
-	Title, Link string
-	Date        pageTime
-	Categories  []catLink
+// pageLive is what live.js needs: the stream, and how to write what it
+// brings as the page writes its own headlines.
+type pageLive struct {
+	Script, Events, Base, TimeZone, Category string
 }
 
-type catLink struct{ Name, Href string }
+type listItem struct {
+	ID, Title, Link, Excerpt string
+	Date                     pageTime
+	Categories               []catLink
+	// Image is the lead image of the top stories; Lazy that it is below
+	// the fold and may wait.
+	Image string
+	Lazy  bool
+}
+
+type catLink struct {
+	Name, Href, Feed string
+	Current          bool
+}
 
 type articlePage struct {
-	Lang, SiteTitle, Home string
-	pageIcons
-	// Feeds are the head's feed links: the site's, then each of the
-	// article's categories', so that a reader given the article's URL
-	// finds them all. Foot lists the site's alone, at the page's foot.
-	Feeds              []feedLink
+	pageHead
+	SiteTitle string
+	// Feeds (in pageHead) are the head's feed links: the site's, then
+	// each of the article's categories', so that a reader given the
+	// article's URL finds them all. Foot lists the site's alone, at the
+	// page's foot.
 	Foot               struct{ Feeds []feedLink }
 	A                  *feed.Article
 	Canonical          string
 	Published, Updated pageTime
 	Categories         []catLink
 	Summary            feed.Summary
-	Content            template.HTML
+	// Image is the front-matter image when the body does not show it.
+	Image   string
+	Content template.HTML
 }
 
+// errorPageData is the error page's: the status and what went wrong.
+type errorPageData struct {
+	pageHead
+	Code int
+	Msg  string
+}
+
+// topStories is how many headlines of a list show their image.
+const topStories = 3
 
 // feedFormats are the formats a feed is offered in, with the names pages
 // give them.
@@ -110,7 +162,7 @@ func (s *Server) feedLinks(category string) []feedLink {
 func (s *Server) categoryLinks(names []string) []catLink {
 	var out []catLink
 	for _, n := range names {
-		out = append(out, catLink{Name: n, Href: s.cfg.BaseURL.String() + categoryPath(n)})
+		out = append(out, catLink{Name: n, Href: s.cfg.BaseURL.String() + categoryPath(n), Feed: s.feedURL(n, feed.RSS)})
 	}
 	return out
 }
@@ -149,29 +201,108 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, fc feed.Facet
 	})
 }
 
-// renderList renders the headlines page: the feed's items as links. A
-// tag's or an author's page exists while an article carries it (a
-// category's page may wait for its first story).
+// renderList renders the headlines page: the feed's items with their
+// time, excerpt and categories, the top stories' images, and the
+// categories of those items as navigation. A category's page exists
+// while its feed does, with articles or tombstones (renderFeedPage's
+// rule), so that an unknown name is a 404 rather than an empty page; a
+// tag's or an author's while it has articles.
 func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Time) (*rendered, error) {
 	items, err := s.latest(ctx, fc, 0, s.cfg.FeedLimit)
 	if err != nil {
 		return nil, err
 	}
 	if len(items) == 0 && !fc.Site() && fc.Kind != feed.CategoryFacet {
+		// A tag's or an author's page lists articles: without one, it is
+		// not there, even while its feed carries tombstones.
 		return nil, feed.ErrNotFound
+	}
+	if len(items) == 0 && !fc.Site() {
+		deleted, err := s.read.DeletedIn(ctx, fc)
+		if err != nil {
+			return nil, err
+		}
+		if len(deleted) == 0 {
+			return nil, feed.ErrNotFound
+		}
 	}
 	fc = shownFacet(fc, items)
 	ch := s.facetChannel(fc, feed.RSS)
-	p := listPage{Lang: s.cfg.Lang, Title: ch.Title, Description: s.cfg.Description, Home: s.cfg.BaseURL.String(), pageIcons: s.pageIcons(), Feeds: s.facetFeedLinks(fc)}
-	for _, a := range items {
-		p.Items = append(p.Items, listItem{
+	p := listPage{
+		pageHead:    s.head(s.cfg.Lang, ch.Title, s.facetFeedLinks(fc)),
+		Heading:     s.cfg.Title,
+		Description: s.cfg.Description,
+	}
+	if !fc.Site() {
+		p.Heading = facetLabel(fc)
+		p.Description = ""
+	}
+	for i, a := range items {
+		it := listItem{
+			ID:         a.ID,
 			Title:      a.Title,
 			Link:       ch.Link(a),
+			Excerpt:    a.Summary(0).Text,
 			Date:       newPageTime(a.Published, s.cfg.Location, p.Lang),
 			Categories: s.categoryLinks(a.Categories),
-		})
+		}
+		if i < topStories && a.Image != "" {
+			it.Image, it.Lazy = a.Image, i > 0
+		}
+		p.Items = append(p.Items, it)
+	}
+	p.Nav = s.categoryNav(items, fc)
+	if fc.Site() || fc.Kind == feed.CategoryFacet {
+		base := s.cfg.BaseURL.String()
+		p.Live = &pageLive{
+			Script:   base + liveScriptPath(),
+			Events:   base + "events",
+			Base:     base,
+			TimeZone: s.cfg.Location.String(),
+			Category: fc.Name,
+		}
+		if !fc.Site() {
+			p.Live.Events = base + facetPath(fc) + "events"
+		}
 	}
 	return s.renderPage("list", p, changed)
+}
+
+// categoryNav is the site's categories as the pages show them: those of
+// items (the latest headlines), the most used first, then by name. The
+// store keeps no list of categories; the latest ones are those a reader
+// wants to reach.
+func (s *Server) categoryNav(items []*feed.Article, current feed.Facet) []catLink {
+	count := map[string]int{}
+	var names []string
+	for _, a := range items {
+		for _, c := range a.Categories {
+			k := feed.CategoryKey(c)
+			if count[k] == 0 {
+				names = append(names, c)
+			}
+			count[k]++
+		}
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		if d := count[feed.CategoryKey(b)] - count[feed.CategoryKey(a)]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	out := s.categoryLinks(names)
+	for i := range out {
+		out[i].Current = current.Kind == feed.CategoryFacet && !current.Site() && feed.CategoryKey(out[i].Name) == current.Key()
+	}
+	return out
+}
+
+// head is the head of a page in language lang titled title.
+func (s *Server) head(lang, title string, feeds []feedLink) pageHead {
+	if lang == "" {
+		lang = s.cfg.Lang
+	}
+	return pageHead{Lang: lang, Title: title, SiteName: s.cfg.Title, Home: s.cfg.BaseURL.String(), pageIcons: s.pageIcons(), Feeds: feeds, L: labelsFor(lang)}
 }
 
 // handlePage serves GET /articles/{id}: the article's readable page.
@@ -185,32 +316,31 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// renderArticle renders the page of article id.
+// renderArticle renders the page of article id: its lead image, key
+// points, body without empty paragraphs, times and categories.
 func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time) (*rendered, error) {
 	a, err := s.read.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	ch := s.channel("", feed.RSS)
+	feeds := s.feedLinks("")
 	p := articlePage{
-		Lang:       a.Lang,
+		pageHead:   s.head(a.Lang, a.Title+" — "+s.cfg.Title, slices.Clone(feeds)),
 		SiteTitle:  s.cfg.Title,
-		Home:       s.cfg.BaseURL.String(),
-		pageIcons:  s.pageIcons(),
 		A:          a,
 		Canonical:  ch.Link(a),
 		Categories: s.categoryLinks(a.Categories),
 		Summary:    a.Summary(s.cfg.SummaryHighlights),
-		// ContentHTML was sanitized when the article was ingested.
-		Content: template.HTML(a.ContentHTML),
 	}
-	if p.Lang == "" {
-		p.Lang = s.cfg.Lang
-	}
-	p.Foot.Feeds = s.feedLinks("")
-	p.Feeds = slices.Clone(p.Foot.Feeds)
+	p.Foot.Feeds = feeds
 	for _, c := range a.Categories {
 		p.Feeds = append(p.Feeds, s.feedLinks(c)...)
+	}
+	var shown bool
+	p.Content, shown = pageBody(a.ContentHTML, a.Image)
+	if !shown {
+		p.Image = a.Image
 	}
 	// The page is in the article's language, and so are its dates.
 	p.Published = newPageTime(a.Published, s.cfg.Location, p.Lang)
@@ -221,4 +351,111 @@ func (s *Server) renderArticle(ctx context.Context, id string, changed time.Time
 // pageHeaders sets the security headers of HTML pages on h.
 func pageHeaders(h http.Header) {
 	setHeaders(h, pageHeaderValues)
+}
+
+// pageBody is an article's body as its page shows it: without the empty
+// paragraphs editors leave as spacing (<p>&nbsp;</p>, <p><br></p>), which
+// the page's own margins already give, and with an alt on every image (""
+// for one without: the text around it says what it shows, and a screen
+// reader then skips it rather than reading its file name). shows reports
+// whether the body shows the image src. Pages are cached, so this runs
+// once per render, not per request.
+func pageBody(body, src string) (out template.HTML, shows bool) {
+	root := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(body), root)
+	if err != nil {
+		// ContentHTML was sanitized and serialized at ingest: show it as
+		// it is rather than fail the page.
+		return template.HTML(body), false
+	}
+	for _, n := range nodes {
+		root.AppendChild(n)
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			switch {
+			case c.Type != html.ElementNode:
+			case c.DataAtom == atom.P && blankNode(c):
+				n.RemoveChild(c)
+			case c.DataAtom == atom.Img:
+				if v, _ := nodeAttr(c, "src"); src != "" && v == src {
+					shows = true
+				}
+				if _, ok := nodeAttr(c, "alt"); !ok {
+					c.Attr = append(c.Attr, html.Attribute{Key: "alt"})
+				}
+			default:
+				walk(c)
+			}
+			c = next
+		}
+	}
+	walk(root)
+	var b strings.Builder
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if err := html.Render(&b, c); err != nil {
+			return template.HTML(body), shows
+		}
+	}
+	// Sanitized at ingest; this only took paragraphs out and added alts.
+	return template.HTML(b.String()), shows
+}
+
+// blankNode reports whether n holds nothing a reader sees: only spaces,
+// no-break spaces and line breaks, maybe inside inline formatting.
+func blankNode(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(strings.ReplaceAll(c.Data, "\u00a0", " ")) != "" {
+				return false
+			}
+		case html.CommentNode:
+		case html.ElementNode:
+			switch c.DataAtom {
+			case atom.Br:
+			case atom.Span, atom.B, atom.Strong, atom.Em, atom.I, atom.U:
+				if !blankNode(c) {
+					return false
+				}
+			default:
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// nodeAttr is the value of n's attribute key, and whether it has one.
+func nodeAttr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// pageLabels are the words a page's templates write around its content.
+type pageLabels struct {
+	Latest, Categories, Feeds, Live, Offline, KeyPoints, Updated, Home, Empty, Skip string
+}
+
+// pageLabelSets are the labels by primary language; pages in any other
+// language get English. Read only.
+var pageLabelSets = map[string]pageLabels{
+	"ko": {Latest: "최신 기사", Categories: "카테고리", Feeds: "피드", Live: "실시간", Offline: "연결 안 됨", KeyPoints: "핵심", Updated: "수정", Home: "첫 페이지로", Empty: "아직 기사가 없습니다.", Skip: "본문으로 건너뛰기"},
+	"en": {Latest: "Latest", Categories: "Categories", Feeds: "Feeds", Live: "Live", Offline: "Offline", KeyPoints: "Key points", Updated: "Updated", Home: "Home", Empty: "No articles yet.", Skip: "Skip to content"},
+}
+
+// labelsFor are the labels of a page in language lang.
+func labelsFor(lang string) pageLabels {
+	if l, ok := pageLabelSets[primaryLang(lang)]; ok {
+		return l
+	}
+	return pageLabelSets["en"]
 }

@@ -162,7 +162,8 @@ func TestArticleLang(t *testing.T) {
 // TestArticleCategoryFeeds: an article page's head links the site's feeds
 // and every one of its categories' feeds, each in three formats, so that
 // a reader given only the article's URL discovers them; each link is a
-// feed the server serves. Its foot lists the site's feeds alone.
+// feed the server serves. Its body links each category's RSS beside the
+// category, and its foot the site's feeds alone.
 func TestArticleCategoryFeeds(t *testing.T) {
 	e := start(t)
 	if r := e.post(doc("분류 기사", "2026-11-24", "경제/산업", "속보")); r.Code != http.StatusCreated {
@@ -207,7 +208,9 @@ func TestArticleCategoryFeeds(t *testing.T) {
 			foot = append(foot, href)
 		}
 	}
-	if want := []string{e.URL + "/feed.rss", e.URL + "/feed.atom", e.URL + "/feed.json"}; !slices.Equal(foot, want) {
-		t.Errorf("feed links in the body: %q, want the site's %q", foot, want)
+	// Each category's RSS beside its name, then the site's feeds at the foot.
+	if want := []string{e.URL + "/category/" + url.PathEscape("경제/산업") + "/feed.rss", e.URL + "/category/" + url.PathEscape("속보") + "/feed.rss",
+		e.URL + "/feed.rss", e.URL + "/feed.atom", e.URL + "/feed.json"}; !slices.Equal(foot, want) {
+		t.Errorf("feed links in the body: %q, want %q", foot, want)
 	}
 }
