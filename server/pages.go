@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -355,7 +357,8 @@ func pageHeaders(h http.Header) {
 
 // pageBody is an article's body as its page shows it: without the empty
 // paragraphs editors leave as spacing (<p>&nbsp;</p>, <p><br></p>), which
-// the page's own margins already give, and with an alt on every image (""
+// the page's own margins already give, with text colours made readable on
+// both the light and the dark page (pageStyle), and an alt on every image (""
 // for one without: the text around it says what it shows, and a screen
 // reader then skips it rather than reading its file name). shows reports
 // whether the body shows the image src. Pages are cached, so this runs
@@ -375,6 +378,9 @@ func pageBody(body, src string) (out template.HTML, shows bool) {
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
+			if c.Type == html.ElementNode {
+				restyle(c)
+			}
 			switch {
 			case c.Type != html.ElementNode:
 			case c.DataAtom == atom.P && blankNode(c):
@@ -401,6 +407,22 @@ func pageBody(body, src string) (out template.HTML, shows bool) {
 	}
 	// Sanitized at ingest; this only took paragraphs out and added alts.
 	return template.HTML(b.String()), shows
+}
+
+// restyle rewrites n's style attribute with pageStyle, dropping one left
+// empty.
+func restyle(n *html.Node) {
+	for i, a := range n.Attr {
+		if a.Namespace != "" || a.Key != "style" {
+			continue
+		}
+		if v := pageStyle(a.Val); v != "" {
+			n.Attr[i].Val = v
+		} else {
+			n.Attr = slices.Delete(n.Attr, i, i+1)
+		}
+		return
+	}
 }
 
 // blankNode reports whether n holds nothing a reader sees: only spaces,
@@ -458,4 +480,130 @@ func labelsFor(lang string) pageLabels {
 		return l
 	}
 	return pageLabelSets["en"]
+}
+
+// The backgrounds an article's text sits on, light and dark (the CSS's
+// --bg), which its own colours must stand out from.
+var (
+	lightBG = rgb{0xff, 0xff, 0xff}
+	darkBG  = rgb{0x14, 0x16, 0x1a}
+)
+
+// minContrast is WCAG's AA ratio for body text.
+const minContrast = 4.5
+
+// pageStyle rewrites an element's style attribute for the page: a text
+// colour the newsroom chose (red #ee2323 on white is 4.3:1) becomes two
+// custom properties, --c for light pages and --cd for dark ones, each
+// the nearest shade with a contrast of 4.5:1 to that page's background,
+// so a highlight keeps its hue and stays readable in both schemes (the
+// CSS picks one). A colour it cannot read is dropped: the text inherits
+// the page's own.
+func pageStyle(style string) string {
+	var out []string
+	for _, decl := range strings.Split(style, ";") {
+		prop, val, ok := strings.Cut(decl, ":")
+		if !ok {
+			continue
+		}
+		if strings.ToLower(strings.TrimSpace(prop)) != "color" {
+			out = append(out, strings.TrimSpace(decl))
+			continue
+		}
+		c, ok := parseColor(strings.TrimSpace(val))
+		if !ok {
+			continue
+		}
+		out = append(out, "--c: "+readable(c, lightBG, rgb{}).hex(), "--cd: "+readable(c, darkBG, rgb{0xff, 0xff, 0xff}).hex())
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, "; ") + ";"
+}
+
+// rgb is an sRGB colour.
+type rgb struct{ r, g, b uint8 }
+
+func (c rgb) hex() string { return fmt.Sprintf("#%02x%02x%02x", c.r, c.g, c.b) }
+
+// luminance is c's relative luminance as WCAG defines it.
+func (c rgb) luminance() float64 {
+	lin := func(v uint8) float64 {
+		f := float64(v) / 255
+		if f <= 0.03928 {
+			return f / 12.92
+		}
+		return math.Pow((f+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(c.r) + 0.7152*lin(c.g) + 0.0722*lin(c.b)
+}
+
+// contrast is WCAG's contrast ratio of a and b.
+func contrast(a, b rgb) float64 {
+	la, lb := a.luminance(), b.luminance()
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// readable is c mixed toward toward (black on light pages, white on dark
+// ones) by the least step of 5% that reaches minContrast against bg.
+func readable(c, bg, toward rgb) rgb {
+	mix := func(a, b uint8, t float64) uint8 { return uint8(math.Round(float64(a) + (float64(b)-float64(a))*t)) }
+	for i := 0; i <= 20; i++ {
+		t := float64(i) / 20
+		m := rgb{mix(c.r, toward.r, t), mix(c.g, toward.g, t), mix(c.b, toward.b, t)}
+		if contrast(m, bg) >= minContrast {
+			return m
+		}
+	}
+	return toward
+}
+
+// parseColor reads the colours ingest keeps that name their channels:
+// #rgb, #rrggbb, #rrggbbaa and rgb()/rgba() with numbers (the alpha
+// ignored: the text is drawn as if opaque, the safer guess).
+func parseColor(v string) (rgb, bool) {
+	v = strings.ToLower(v)
+	if h, ok := strings.CutPrefix(v, "#"); ok {
+		switch len(h) {
+		case 3, 4:
+			h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+		case 6, 8:
+			h = h[:6]
+		default:
+			return rgb{}, false
+		}
+		n, err := strconv.ParseUint(h, 16, 32)
+		if err != nil {
+			return rgb{}, false
+		}
+		return rgb{uint8(n >> 16), uint8(n >> 8), uint8(n)}, true
+	}
+	inner, ok := strings.CutPrefix(v, "rgb(")
+	if !ok {
+		inner, ok = strings.CutPrefix(v, "rgba(")
+	}
+	inner, closed := strings.CutSuffix(inner, ")")
+	if !ok || !closed {
+		return rgb{}, false
+	}
+	parts := strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == ' ' || r == '/' })
+	if len(parts) < 3 {
+		return rgb{}, false
+	}
+	var ch [3]uint8
+	for i := range ch {
+		f, err := strconv.ParseFloat(strings.TrimSuffix(parts[i], "%"), 64)
+		if err != nil {
+			return rgb{}, false
+		}
+		if strings.HasSuffix(parts[i], "%") {
+			f = f * 255 / 100
+		}
+		ch[i] = uint8(math.Round(math.Max(0, math.Min(255, f))))
+	}
+	return rgb{ch[0], ch[1], ch[2]}, true
 }

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -334,4 +336,53 @@ func TestPagesInEnglish(t *testing.T) {
 	if on, _ := attr(liveOf(t, p), "data-text-on"); on != "Live" {
 		t.Errorf("live label when on %q", on)
 	}
+}
+
+// TestArticleColours: the seed's highlight colours are rewritten as a
+// light and a dark shade, each at least 4.5:1 on its page's background.
+func TestArticleColours(t *testing.T) {
+	e := start(t)
+	if r := e.post(seed(t)); r.Code != http.StatusCreated {
+		t.Fatalf("post: %d %s", r.Code, r.Body)
+	}
+	b := e.do("GET", "/articles/"+articleIDOf(t, e), nil).Body
+	if bytes.Contains(b, []byte("color: #ee2323")) {
+		t.Errorf("the seed's red (4.3:1 on white) is left as it is")
+	}
+	re := regexp.MustCompile(`--c: (#[0-9a-f]{6}); --cd: (#[0-9a-f]{6})`)
+	m := re.FindAllSubmatch(b, -1)
+	if len(m) != 11 {
+		t.Fatalf("%d rewritten colours, want the seed's 11", len(m))
+	}
+	for _, c := range m {
+		if r := contrastOf(string(c[1]), "#ffffff"); r < 4.5 {
+			t.Errorf("light %s: %.2f:1", c[1], r)
+		}
+		if r := contrastOf(string(c[2]), "#14161a"); r < 4.5 {
+			t.Errorf("dark %s: %.2f:1", c[2], r)
+		}
+	}
+}
+
+// contrastOf is WCAG's contrast ratio of two #rrggbb colours.
+func contrastOf(a, b string) float64 {
+	lum := func(h string) float64 {
+		var rgb [3]float64
+		for i := range rgb {
+			var v int
+			fmt.Sscanf(h[1+2*i:3+2*i], "%02x", &v)
+			f := float64(v) / 255
+			if f <= 0.03928 {
+				rgb[i] = f / 12.92
+			} else {
+				rgb[i] = math.Pow((f+0.055)/1.055, 2.4)
+			}
+		}
+		return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
+	}
+	la, lb := lum(a), lum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
 }
