@@ -10,7 +10,7 @@ import (
 func TestPageBody(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, src, want string
-		shows              bool
+		shows               bool
 	}{
 		{"nbsp", `<p>a</p><p>&nbsp;</p><p>b</p>`, "", `<p>a</p><p>b</p>`, false},
 		{"br and spaces", "<p> <br/> </p><p>\u00a0<span> </span></p><h2>t</h2>", "", `<h2>t</h2>`, false},
