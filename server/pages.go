@@ -135,6 +135,15 @@ type errorPageData struct {
 // topStories is how many headlines of a list show their image.
 const topStories = 3
 
+// listLength is how many headlines a page lists at most, and
+// excerptRunes how much of each excerpt it shows: 50 Korean headlines
+// with their percent-encoded links weigh some 65 KB, and a page is to
+// stay under 50 KB; the feeds keep the rest.
+const (
+	listLength   = 30
+	excerptRunes = 160
+)
+
 // feedFormats are the formats a feed is offered in, with the names pages
 // give them.
 var feedFormats = []struct {
@@ -210,7 +219,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, fc feed.Facet
 // rule), so that an unknown name is a 404 rather than an empty page; a
 // tag's or an author's while it has articles.
 func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Time) (*rendered, error) {
-	items, err := s.latest(ctx, fc, 0, s.cfg.FeedLimit)
+	items, err := s.latest(ctx, fc, 0, min(s.cfg.FeedLimit, listLength))
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +253,7 @@ func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Tim
 			ID:         a.ID,
 			Title:      a.Title,
 			Link:       ch.Link(a),
-			Excerpt:    a.Summary(0).Text,
+			Excerpt:    clip(a.Summary(0).Text, excerptRunes),
 			Date:       newPageTime(a.Published, s.cfg.Location, p.Lang),
 			Categories: s.categoryLinks(a.Categories),
 		}
@@ -268,6 +277,20 @@ func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Tim
 		}
 	}
 	return s.renderPage("list", p, changed)
+}
+
+// clip is s cut to at most n runes, at a space where there is one in
+// its last fifth, with an ellipsis when cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)*4/5 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.") + "…"
 }
 
 // categoryNav is the site's categories as the pages show them: those of

@@ -386,3 +386,25 @@ func contrastOf(a, b string) float64 {
 	}
 	return (la + 0.05) / (lb + 0.05)
 }
+
+// TestListSize: a list of long Korean headlines, more than a page shows,
+// stays under 50 KB.
+func TestListSize(t *testing.T) {
+	e := start(t)
+	excerpt := strings.Repeat("한미 동맹의 미국 내 지지는 초당적이라는 대통령실의 발언이 주목받고 있다. ", 6)
+	for i := range 40 {
+		d := fmt.Sprintf("---\ntitle: \"속보 %d: 대통령실 미국 측 긴밀 협력 계획 밝혀졌다, 한미 동맹의 미국 내 지지는 초당적\"\ndate: 2026-11-%02d\nexcerpt: %s\ncategories: [속보, 정치, 외교]\nimage: https://cdn.example/%d.jpg\n---\n<p>본문 %d</p>\n", i, i%28+1, excerpt, i, i)
+		if r := e.post([]byte(d)); r.Code != http.StatusCreated {
+			t.Fatalf("post: %d %s", r.Code, r.Body)
+		}
+	}
+	for _, path := range []string{"/", "/category/" + url.PathEscape("속보") + "/"} {
+		r := e.do("GET", path, nil)
+		if r.Code != http.StatusOK || len(r.Body) >= 50<<10 {
+			t.Errorf("GET %s: %d, %d bytes, want under 50 KB", path, r.Code, len(r.Body))
+		}
+		if n := len(byClass(parsePage(t, r.Body), "story")); n != 30 {
+			t.Errorf("GET %s: %d headlines, want 30", path, n)
+		}
+	}
+}
