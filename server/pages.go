@@ -90,6 +90,9 @@ type listPage struct {
 // brings as the page writes its own headlines.
 type pageLive struct {
 	Script, Events, Base, TimeZone, Category string
+	// Max is how many headlines the list keeps, as many as it was served
+	// with at most.
+	Max int
 }
 
 type listItem struct {
@@ -271,6 +274,7 @@ func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Tim
 			Base:     base,
 			TimeZone: s.cfg.Location.String(),
 			Category: fc.Name,
+			Max:      listLength,
 		}
 		if !fc.Site() {
 			p.Live.Events = base + facetPath(fc) + "events"

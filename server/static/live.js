@@ -93,6 +93,8 @@
       list.insertBefore(li, list.firstChild);
       var empty = document.getElementById("empty");
       if (empty) empty.remove();
+      // As long as the server would list it, no longer.
+      while (list.children.length > (+d.max || 30)) list.lastElementChild.remove();
     }
   }
 
