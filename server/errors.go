@@ -123,6 +123,10 @@ func isPage(r *http.Request) bool {
 // site template still gives the status, with the plain page.
 func (s *Server) errorPage(w http.ResponseWriter, code int, msg string) {
 	h := s.head(s.cfg.Lang, "", s.feedLinks(""))
+	if code == http.StatusNotFound {
+		// The one error a reader often meets, in the page's language.
+		msg = h.L.NotFound
+	}
 	var buf bytes.Buffer
 	err := s.cfg.Templates.ExecuteTemplate(&buf, "error", errorPageData{pageHead: h, Code: code, Msg: msg})
 	if err != nil {

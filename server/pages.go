@@ -491,14 +491,14 @@ func nodeAttr(n *html.Node, key string) (string, bool) {
 
 // pageLabels are the words a page's templates write around its content.
 type pageLabels struct {
-	Latest, Categories, Feeds, Live, Offline, KeyPoints, Updated, Home, Empty, Skip string
+	Latest, Categories, Feeds, Live, Offline, KeyPoints, Updated, Home, Empty, Skip, NotFound string
 }
 
 // pageLabelSets are the labels by primary language; pages in any other
 // language get English. Read only.
 var pageLabelSets = map[string]pageLabels{
-	"ko": {Latest: "최신 기사", Categories: "카테고리", Feeds: "피드", Live: "실시간", Offline: "연결 안 됨", KeyPoints: "핵심", Updated: "수정", Home: "첫 페이지로", Empty: "아직 기사가 없습니다.", Skip: "본문으로 건너뛰기"},
-	"en": {Latest: "Latest", Categories: "Categories", Feeds: "Feeds", Live: "Live", Offline: "Offline", KeyPoints: "Key points", Updated: "Updated", Home: "Home", Empty: "No articles yet.", Skip: "Skip to content"},
+	"ko": {Latest: "최신 기사", Categories: "카테고리", Feeds: "피드", Live: "실시간", Offline: "연결 안 됨", KeyPoints: "핵심", Updated: "수정", Home: "첫 페이지로", Empty: "아직 기사가 없습니다.", Skip: "본문으로 건너뛰기", NotFound: "찾는 페이지가 없습니다."},
+	"en": {Latest: "Latest", Categories: "Categories", Feeds: "Feeds", Live: "Live", Offline: "Offline", KeyPoints: "Key points", Updated: "Updated", Home: "Home", Empty: "No articles yet.", Skip: "Skip to content", NotFound: "There is no page here."},
 }
 
 // labelsFor are the labels of a page in language lang.
