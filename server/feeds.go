@@ -88,15 +88,32 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f feed.Format
 // spelling of the facet make a render of their own. A page of the site
 // feed past its last redirects to the archives.
 func (s *Server) serveFacetFeed(w http.ResponseWriter, r *http.Request, f feed.Format, fc feed.Facet) {
+	allowCrossOrigin(w.Header())
 	p, err := s.parseFeedPage(r, f, fc)
 	if err == nil {
 		var rd *rendered
 		// The render outlives this request when others wait for it, and
 		// is done again ahead of the next request after a write.
 		render := func(changed time.Time) (*rendered, error) {
-			return s.renderFeedPage(context.Background(), p, changed)
+			rd, err := s.renderFeedPage(context.Background(), p, changed)
+			if rd != nil {
+				rd.varyAccept = true
+			}
+			return rd, err
 		}
-		rd, err = s.cache.fetchFor(r.Context(), feedKey(p), negotiate(r.Header.Get("Accept-Encoding")), render, render, true)
+		key := feedKey(p)
+		if prefersHTML(r.Header.Get("Accept"), f) {
+			// A browser: the feed's readable view (feedview.go).
+			key = viewKey(p)
+			render = func(changed time.Time) (*rendered, error) {
+				rd, err := s.renderFeedView(context.Background(), p, changed)
+				if rd != nil {
+					rd.varyAccept = true
+				}
+				return rd, err
+			}
+		}
+		rd, err = s.cache.fetchFor(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), render, render, true)
 		if err == nil {
 			rd.serve(w, r)
 			return
@@ -288,6 +305,7 @@ func (s *Server) archiveURL(n uint64, f feed.Format) string {
 // arrives later and links the next page from the start; only an edit or a
 // deletion of one of its own articles changes it.
 func (s *Server) handleArchive(w http.ResponseWriter, r *http.Request) {
+	allowCrossOrigin(w.Header())
 	n, err := strconv.ParseUint(r.PathValue("n"), 10, 64)
 	ext, ok := strings.CutPrefix(r.PathValue("file"), "feed.")
 	f, known := feed.FormatByExt(ext)

@@ -31,6 +31,9 @@ type rendered struct {
 	// that a subscriber revalidating its copy still finds a feed's WebSub
 	// hub and self.
 	links []string
+	// varyAccept is set on a feed and its HTML view, which share a URL and
+	// are chosen by Accept (prefersHTML).
+	varyAccept bool
 }
 
 // variant is the body in one content coding.
@@ -112,6 +115,9 @@ func (rd *rendered) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Vary", "Accept-Encoding")
+	if rd.varyAccept {
+		h.Add("Vary", "Accept")
+	}
 	h.Set("Cache-Control", rd.cacheControl)
 	h.Set("ETag", v.etag)
 	for _, l := range rd.links {
