@@ -118,6 +118,8 @@ type feedViewItem struct {
 // feedView is what the "feed" template receives.
 type feedView struct {
 	pageHead
+	// Heading is the feed's title; the page's Title names the format too.
+	Heading string
 	// URL is the feed's address, as a reader subscribes to it.
 	URL string
 	// Hub is the feed's WebSub hub, empty without one.
@@ -134,6 +136,9 @@ func (s *Server) renderFeedView(ctx context.Context, p feedPage, changed time.Ti
 	if err != nil {
 		return nil, err
 	}
+	// A page is to stay under 50 KB, as the headline pages do (listLength):
+	// the view shows the newest of the page's items, the feed has them all.
+	shownItems := items[:min(len(items), listLength)]
 	if len(items) == 0 && p.page > 1 && p.facet.Site() {
 		return nil, errPastLastPage
 	}
@@ -157,14 +162,18 @@ func (s *Server) renderFeedView(ctx context.Context, p feedPage, changed time.Ti
 		return nil, err
 	}
 	var formats []feedLink
+	name := p.format.Ext()
 	for _, ff := range feedFormats {
-		if ff.format != p.format {
+		if ff.format == p.format {
+			name = ff.name
+		} else {
 			formats = append(formats, feedLink{Ext: ff.format.Ext(), Title: ff.name, Href: s.facetFeedURL(shown, ff.format) + s.feedQuery(p.limit, p.page)})
 		}
 	}
 	lang := s.cfg.Lang
 	v := feedView{
-		pageHead: s.head(lang, c.Title, formats),
+		pageHead: s.head(lang, c.Title+" ("+name+")", formats),
+		Heading:  c.Title,
 		URL:      c.SelfURL,
 		Hub:      c.Hub,
 		V:        feedViewLabelSets["en"],
@@ -173,11 +182,11 @@ func (s *Server) renderFeedView(ctx context.Context, p feedPage, changed time.Ti
 		v.V = l
 	}
 	v.Foot.Feeds = formats
-	for _, a := range items {
+	for _, a := range shownItems {
 		v.Items = append(v.Items, feedViewItem{
 			Title:   a.Title,
 			Link:    c.Link(a),
-			Excerpt: a.Excerpt,
+			Excerpt: clip(a.Excerpt, excerptRunes),
 			Date:    newPageTime(a.Published, s.cfg.Location, lang),
 		})
 	}
