@@ -30,6 +30,8 @@ type message struct {
 	Summary    string    `json:"summary"`
 	Categories []string  `json:"categories"`
 	Published  time.Time `json:"published"`
+	// Image is the article's lead image, for the widgets that show it.
+	Image string `json:"image,omitempty"`
 }
 
 // deletion is the data of a deleted article's event: the article is gone
@@ -75,6 +77,7 @@ func (b *Broker) articleEvent(seq uint64, typ string, a *feed.Article, touched [
 		Summary:    feed.SummaryText(a.Summary(b.highlights)),
 		Categories: nonNil(a.Categories),
 		Published:  a.Published,
+		Image:      a.Image,
 	})
 }
 

@@ -189,6 +189,7 @@ func readBody(r io.Reader, length int64) ([]byte, error) {
 // handleGetArticle serves GET /api/articles/{id}: the article as JSON,
 // with its content.
 func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
+	allowCrossOrigin(w.Header()) // public, as the feeds are
 	a, err := s.read.Get(r.Context(), articleID(r))
 	if err != nil {
 		s.fail(w, r, err)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 )
 
@@ -49,6 +50,11 @@ func TestCrossOrigin(t *testing.T) {
 				t.Errorf("preflight: %d %v", pre.Code, pre.Header)
 			}
 		})
+	}
+	// An article's JSON is public too, as its feeds are.
+	a := e.mustPost(tagDoc("공개", "2026-11-24T10:00:00+09:00", nil, nil, "정치"))
+	if r := e.do("GET", "/api/articles/"+url.PathEscape(a.ID), nil, "Origin", origin); r.Code != 200 || r.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("GET /api/articles/{id}: %d, Allow-Origin %q", r.Code, r.Header.Get("Access-Control-Allow-Origin"))
 	}
 	// What takes a token, and the pages, are not opened to other sites.
 	for _, path := range []string{"/api/stats", "/api/backup", "/api/articles", "/category/%EC%A0%95%EC%B9%98/", "/"} {

@@ -107,7 +107,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // isPage reports whether r is a person's GET of a page, whose errors are
-// pages too; the API, the feeds and the archives answer errors in JSON.
+// pages too; the API, the feeds, the archives and /embed.json answer
+// errors in JSON.
 func isPage(r *http.Request) bool {
 	p := r.URL.Path
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -115,7 +116,7 @@ func isPage(r *http.Request) bool {
 	}
 	last := p[strings.LastIndexByte(p, '/')+1:]
 	api := p == "/api" || strings.HasPrefix(p, "/api/")
-	return !api && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.")
+	return !api && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.") && !strings.HasSuffix(last, ".json")
 }
 
 // errorPage writes the HTML page of an error, in the pages' layout

@@ -217,30 +217,12 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, fc feed.Facet
 
 // renderList renders the headlines page: the feed's items with their
 // time, excerpt and categories, the top stories' images, and the
-// categories of those items as navigation. A category's page exists
-// while its feed does, with articles or tombstones (renderFeedPage's
-// rule), so that an unknown name is a 404 rather than an empty page; a
-// tag's or an author's while it has articles.
+// categories of those items as navigation.
 func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Time) (*rendered, error) {
-	items, err := s.latest(ctx, fc, 0, min(s.cfg.FeedLimit, listLength))
+	items, fc, err := s.listed(ctx, fc, min(s.cfg.FeedLimit, listLength))
 	if err != nil {
 		return nil, err
 	}
-	if len(items) == 0 && !fc.Site() && fc.Kind != feed.CategoryFacet {
-		// A tag's or an author's page lists articles: without one, it is
-		// not there, even while its feed carries tombstones.
-		return nil, feed.ErrNotFound
-	}
-	if len(items) == 0 && !fc.Site() {
-		deleted, err := s.read.DeletedIn(ctx, fc)
-		if err != nil {
-			return nil, err
-		}
-		if len(deleted) == 0 {
-			return nil, feed.ErrNotFound
-		}
-	}
-	fc = shownFacet(fc, items)
 	ch := s.facetChannel(fc, feed.RSS)
 	p := listPage{
 		pageHead:    s.head(s.cfg.Lang, ch.Title, s.facetFeedLinks(fc)),
@@ -281,6 +263,34 @@ func (s *Server) renderList(ctx context.Context, fc feed.Facet, changed time.Tim
 		}
 	}
 	return s.renderPage("list", p, changed)
+}
+
+// listed is the newest limit articles of fc's list (the site's, a
+// category's, a tag's or an author's), and fc named as they spell it
+// (shownFacet). A category's list exists while its feed does, with
+// articles or tombstones (renderFeedPage's rule), so that an unknown name
+// is feed.ErrNotFound rather than an empty list; a tag's or an author's
+// while it has articles.
+func (s *Server) listed(ctx context.Context, fc feed.Facet, limit int) ([]*feed.Article, feed.Facet, error) {
+	items, err := s.latest(ctx, fc, 0, limit)
+	if err != nil {
+		return nil, fc, err
+	}
+	if len(items) == 0 && !fc.Site() && fc.Kind != feed.CategoryFacet {
+		// A tag's or an author's page lists articles: without one, it is
+		// not there, even while its feed carries tombstones.
+		return nil, fc, feed.ErrNotFound
+	}
+	if len(items) == 0 && !fc.Site() {
+		deleted, err := s.read.DeletedIn(ctx, fc)
+		if err != nil {
+			return nil, fc, err
+		}
+		if len(deleted) == 0 {
+			return nil, fc, feed.ErrNotFound
+		}
+	}
+	return items, shownFacet(fc, items), nil
 }
 
 // clip is s cut to at most n runes, at a space where there is one in

@@ -37,6 +37,8 @@ type Server struct {
 	// /category/{name}/{file} beside the feeds (push.go).
 	onChange      []func(feed.Change)
 	categoryFiles map[string]http.Handler
+	// embedJS is the widget's script (embed.go).
+	embedJS *rendered
 }
 
 // New returns a server over st. Zero settings in cfg get their defaults
@@ -52,6 +54,7 @@ func New(cfg Config, st Store) *Server {
 	// A full archive page keeps its articles: only an edit or a deletion
 	// of one of them changes it, which a day's staleness tolerates.
 	s.ccArchive = "public, max-age=86400"
+	s.embedJS = newEmbedJS()
 	for _, t := range cfg.Tokens {
 		if t.Secret != "" {
 			s.clients = append(s.clients, &client{name: t.Name, secret: []byte(t.Secret), limiter: newLimiter(t.Rate, t.Burst)})
