@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs sokbo's whole test suite: gofmt, go vet, and every test with the race
 # detector, ending with one summary line. The race detector needs cgo, so a
-# C compiler is installed first when the machine has none (Debian: gcc).
+# C compiler is installed first when the machine has none (Debian: gcc); the
+# browser tests (e2e/) need Chromium and a Korean font, installed the same
+# way (Debian: chromium, fonts-noto-cjk).
 # Extra arguments go to go test (./scripts/test.sh -short skips the long
 # tests: the crash rounds, the big fills).
 set -eu
@@ -13,6 +15,14 @@ if ! command -v gcc >/dev/null 2>&1 && ! command -v cc >/dev/null 2>&1; then
 	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gcc libc6-dev >/dev/null
+fi
+
+if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+	echo "test.sh: installing chromium and fonts-noto-cjk (needed by the e2e tests)" >&2
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
 unformatted=$(gofmt -l .)
