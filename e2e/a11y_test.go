@@ -1,33 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
-
-// colorScheme makes the tab's pages see prefers-color-scheme: scheme
-// ("light" or "dark"), live, without a reload.
-func colorScheme(t *testing.T, ctx context.Context, scheme string) {
-	t.Helper()
-	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-		})
-		return err
-	}))
-	if err != nil {
-		t.Fatalf("emulating prefers-color-scheme: %s: %v", scheme, err)
-	}
-	if got := eval[bool](t, ctx, `matchMedia("(prefers-color-scheme: `+scheme+`)").matches`); !got {
-		t.Fatalf("prefers-color-scheme: %s is not in effect", scheme)
-	}
-}
 
 // minContrast is WCAG 2's level AA for text (1.4.3), applied to all text,
 // large or not.

@@ -14,6 +14,8 @@
 //	ctx := newBrowser(t)          // a fresh tab, closed when the test ends
 //	err := chromedp.Do(ctx, chromedp.Navigate(s.URL))
 //	err = waitFor(ctx, `document.querySelector("#live").dataset.live == "on"`)
+//	n := eval[int](t, ctx, `document.querySelectorAll("li").length`)
+//	colorScheme(t, ctx, "dark")   // prefers-color-scheme, live
 //	screenshot(t, ctx, "index-desktop", 1280)
 //	other := serveOrigin(t, html) // a page on a second origin
 package e2e
@@ -132,8 +134,8 @@ func startSokboConfig(t *testing.T, config string) *sokbo {
 	t.Cleanup(func() {
 		_ = s.cmd.Process.Kill()
 		<-s.done
-		if t.Failed() {
-			t.Logf("sokbo's output:\n%s", s.logs.String())
+		if out := s.logs.String(); t.Failed() && out != "" {
+			t.Logf("sokbo's output:\n%s", out)
 		}
 	})
 	deadline := time.Now().Add(15 * time.Second)
@@ -476,6 +478,24 @@ func navigate(t *testing.T, ctx context.Context, url string) int64 {
 		t.Fatalf("navigating to %s: no response", url)
 	}
 	return res.Status
+}
+
+// colorScheme makes the tab's pages see prefers-color-scheme: scheme
+// ("light" or "dark"), live, without a reload.
+func colorScheme(t *testing.T, ctx context.Context, scheme string) {
+	t.Helper()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("emulating prefers-color-scheme: %s: %v", scheme, err)
+	}
+	if got := eval[bool](t, ctx, `matchMedia("(prefers-color-scheme: `+scheme+`)").matches`); !got {
+		t.Fatalf("prefers-color-scheme: %s is not in effect", scheme)
+	}
 }
 
 // artifactsDir is where screenshots go: $SOKBO_ARTIFACTS, else
