@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -96,9 +97,14 @@ func TestWidget(t *testing.T) {
 		if it.ID != want.id || it.Title != want.title || it.Href != s.articleURL(want.id) || strings.Join(it.Categories, ",") != strings.Join(want.cats, ",") {
 			t.Errorf("headline %d: %+v, want id %q, title %q, categories %q", i, it, want.id, want.title, want.cats)
 		}
-		// Relative, in the reader's locale (Chromium's here: en-US).
-		if !strings.Contains(it.Time, "ago") || it.DateTime == "" {
-			t.Errorf("headline %d's time: %q (datetime %q), want a relative time", i, it.Time, it.DateTime)
+	}
+	// Relative, in the reader's locale (the browser's, ko-KR here): the
+	// first an hour old, the second 59 minutes.
+	rel := eval[[]string](t, ctx, `(() => { const f = new Intl.RelativeTimeFormat(undefined, {numeric: "auto"});
+		return [f.format(-59, "minute"), f.format(-1, "hour")]; })()`)
+	for i, it := range w.Items {
+		if it.Time != rel[i] || it.DateTime == "" {
+			t.Errorf("headline %d's time: %q (datetime %q), want %q", i, it.Time, it.DateTime, rel[i])
 		}
 	}
 
@@ -178,9 +184,7 @@ func TestWidgetDark(t *testing.T) {
 			if c.dark {
 				scheme = "dark"
 			}
-			if err := chromedp.Run(ctx, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})); err != nil {
-				t.Fatal(err)
-			}
+			colorScheme(t, ctx, scheme)
 			navigate(t, ctx, origin)
 			waitWidget(t, ctx, `w.state === "ready" && w.items.length === 1`)
 			colors := eval[[]string](t, ctx, `(() => { const r = document.getElementById("w").shadowRoot;
@@ -211,16 +215,25 @@ func TestEmbedFrame(t *testing.T) {
 <body><iframe id="f" title="headlines" src="`+s.URL+`embed?category=Breaking&amp;limit=3" style="border:0;width:100%;height:300px"></iframe></body></html>`)
 	ctx := newBrowser(t)
 	navigate(t, ctx, origin)
-	// The frame is another origin: read it through its own document.
-	var frameURL string
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := chromedp.Run(wctx, chromedp.Poll(`(() => { try { return document.getElementById("f").contentDocument === null; } catch (e) { return true; } })()`, nil)); err != nil {
+	// The frame loaded the page (a frame-ancestors refusal leaves it an
+	// error page).
+	frameURL := s.URL + "embed?category=Breaking&limit=3"
+	var tree *page.FrameTree
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		res, err := cdp.Call(ctx, tg, page.GetFrameTree, cdp.Empty{})
+		tree = res.FrameTree
+		return err
+	})); err != nil {
 		t.Fatal(err)
 	}
-	frameURL = s.URL + "embed?category=Breaking&limit=3"
-	// A cross-origin frame's content is out of the host's reach, as it
-	// should be; open the same page in the tab to read it.
+	if len(tree.ChildFrames) != 1 || tree.ChildFrames[0].Frame.URL != frameURL || tree.ChildFrames[0].Frame.UnreachableURL != "" {
+		for _, c := range tree.ChildFrames {
+			t.Logf("frame: %s (unreachable %q)", c.Frame.URL, c.Frame.UnreachableURL)
+		}
+		t.Fatalf("the iframe did not load %s", frameURL)
+	}
+	// Its content is out of the host's reach, as it should be: open the
+	// same page in the tab to read it.
 	if code := navigate(t, ctx, frameURL); code != 200 {
 		t.Fatalf("GET %s: %d", frameURL, code)
 	}
