@@ -186,7 +186,7 @@ func (s *Server) renderFeedView(ctx context.Context, p feedPage, changed time.Ti
 		v.Items = append(v.Items, feedViewItem{
 			Title:   a.Title,
 			Link:    c.Link(a),
-			Excerpt: clip(a.Excerpt, excerptRunes),
+			Excerpt: clip(a.Summary(0).Text, excerptRunes), // as the headline pages: the excerpt, else the lead
 			Date:    newPageTime(a.Published, s.cfg.Location, lang),
 		})
 	}
