@@ -400,7 +400,7 @@ func TestFeedReadableView(t *testing.T) {
 			type view struct {
 				ContentType, Explain, Address, Lang string
 				H1s                                 int
-				Titles                              []string
+				Titles, Excerpts                    []string
 			}
 			v := eval[view](t, ctx, `({
 				contentType: document.contentType,
@@ -409,6 +409,7 @@ func TestFeedReadableView(t *testing.T) {
 				lang: document.documentElement.lang,
 				h1s: document.querySelectorAll("h1").length,
 				titles: [...document.querySelectorAll("main ol li .story-title a")].map(a => a.textContent),
+				excerpts: [...document.querySelectorAll("main ol li")].map(li => li.querySelector(".excerpt")?.textContent || ""),
 			})`)
 			if v.ContentType != "text/html" {
 				t.Fatalf("the browser got %s, want text/html", v.ContentType)
@@ -424,6 +425,12 @@ func TestFeedReadableView(t *testing.T) {
 			}
 			if want := []string{titles[1], titles[0]}; !slices.Equal(v.Titles, want) {
 				t.Errorf("items %q, want %q", v.Titles, want)
+			}
+			// As on the headline pages: the excerpt, else the lead.
+			for i, e := range v.Excerpts {
+				if !strings.Contains(e, "본문 첫 문장입니다.") {
+					t.Errorf("item %d's excerpt is %q, want the article's lead (an article without a front-matter excerpt)", i, e)
+				}
 			}
 			if f.path == "feed.rss" {
 				screenshot(t, ctx, "feed-view-desktop", 1280)
