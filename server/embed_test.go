@@ -178,4 +178,3 @@ func TestEmbedScript(t *testing.T) {
 		t.Errorf("revalidated: %d", nm.Code)
 	}
 }
-
