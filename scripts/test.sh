@@ -17,7 +17,8 @@ if ! command -v gcc >/dev/null 2>&1 && ! command -v cc >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gcc libc6-dev >/dev/null
 fi
 
-if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+if { [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; } ||
+	{ command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; then
 	echo "test.sh: installing chromium and fonts-noto-cjk (needed by the e2e tests)" >&2
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
