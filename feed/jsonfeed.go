@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/gorilla/feeds"
 )
@@ -96,7 +97,8 @@ func encodeJSON(v any, prefix string) ([]byte, error) {
 // strings are cleaned as in the XML formats so that the three formats say
 // the same thing.
 func jsonItemOf(c *Channel, a *Article, content string) *jsonItem {
-	pub, mod := a.Published.UTC(), a.Updated.UTC()
+	// To the second, as RSS and Atom say them.
+	pub, mod := a.Published.UTC().Truncate(time.Second), a.Updated.UTC().Truncate(time.Second)
 	it := &jsonItem{
 		JSONItem: &feeds.JSONItem{
 			Id:            a.GUID,

@@ -235,13 +235,15 @@ func (db *DB) applyDelete(tx *bolt.Tx, id string) (feed.Change, error) {
 }
 
 // created returns a as it is stored when it is new: dated by the clock
-// when it has no date, updated when published unless it says otherwise.
+// when it has no date (to the nanosecond, so that undated posts of the
+// same second list in the order they arrived), updated when published
+// unless it says otherwise.
 // A shallow copy is enough: only the dates change, and slices are never
 // written.
 func (db *DB) created(a *feed.Article) feed.Article {
 	n := *a
 	if n.Published.IsZero() {
-		n.Published = db.now().Truncate(time.Second)
+		n.Published = db.now()
 	}
 	if n.Updated.IsZero() {
 		n.Updated = n.Published

@@ -248,8 +248,9 @@ func TestPutUpdate(t *testing.T) {
 }
 
 // TestPutUndated: an article posted without a date is dated by the store's
-// clock (to the second, in UTC) and keeps that date when posted again,
-// changed or not.
+// clock (to the nanosecond, in UTC) and keeps that date when posted
+// again, changed or not; undated posts of one second list in the order
+// they came.
 func TestPutUndated(t *testing.T) {
 	t.Parallel()
 	seoul := time.FixedZone("KST", 9*3600)
@@ -259,7 +260,7 @@ func TestPutUndated(t *testing.T) {
 	put(t, db, article("dated", first.Add(30*time.Minute)))
 
 	created := put(t, db, article("a", time.Time{}, "News"))
-	wantDate := time.Date(2024, 5, 1, 9, 30, 15, 0, time.UTC)
+	wantDate := time.Date(2024, 5, 1, 9, 30, 15, 123456789, time.UTC)
 	if created.Outcome != feed.Created || !created.Article.Published.Equal(wantDate) || !created.Article.Updated.Equal(wantDate) {
 		t.Fatalf("created %v, published %v, updated %v; want created, both %v", created.Outcome, created.Article.Published, created.Article.Updated, wantDate)
 	}
@@ -287,8 +288,11 @@ func TestPutUndated(t *testing.T) {
 	if got := updated.Article.Updated; !got.Equal(later) || got.Location() != time.UTC {
 		t.Errorf("Updated = %v, want the clock %v in UTC", got, later)
 	}
-	// The site feed orders by the date the store gave.
-	if got, want := latestIDs(t, db, "", 0, 10), []string{"dated", "a"}; !cmp.Equal(got, want) {
+	// The site feed orders by the date the store gave: "b", posted a
+	// nanosecond after "a" was, comes before it, whatever their ids say.
+	c.Set(first.Add(time.Nanosecond))
+	put(t, db, article("0-b", time.Time{}, "News"))
+	if got, want := latestIDs(t, db, "", 0, 10), []string{"dated", "0-b", "a"}; !cmp.Equal(got, want) {
 		t.Errorf("site feed = %v, want %v", got, want)
 	}
 	mustCheck(t, db)
