@@ -157,8 +157,53 @@ func TestWidget(t *testing.T) {
 		t.Errorf("after a post of another category and a fourth: %q, want %q", ids, []string{fourth, third, second})
 	}
 
+	// A deleted headline leaves, and the list is topped up to its limit
+	// with the next older one, below the others.
 	s.Delete(t, third)
-	waitWithin(t, ctx, 2*time.Second, fmt.Sprintf(`w.items.every(i => i.id !== %s)`, jsString(third)))
+	want := []string{fourth, second, first}
+	waitWithin(t, ctx, 2*time.Second, fmt.Sprintf(`w.items.map(i => i.id).join(" ") === %s`, jsString(strings.Join(want, " "))))
+	if !eval[bool](t, ctx, `window.__noReload === 1`) {
+		t.Error("the page reloaded")
+	}
+}
+
+// TestWidgetsShareStream puts two widgets of one category and one of the
+// whole site on a page: each shows its own headlines and follows its
+// stream, and the two of one category share one connection to sokbo (a
+// browser opens only six to a host).
+func TestWidgetsShareStream(t *testing.T) {
+	s := startSokbo(t)
+	s.Post(t, articleAt(time.Now().Add(-time.Hour), "경제 기사", "경제"))
+	s.Post(t, articleAt(time.Now().Add(-time.Minute), "사회 기사", "사회"))
+	origin := serveOrigin(t, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>three widgets</title></head><body>
+<script>window.__streams = []; const ES = EventSource; window.EventSource = function (url) { __streams.push(url); return new ES(url); };</script>
+<div id="a" data-sokbo-headlines data-category="경제"></div>
+<div id="b" data-sokbo-headlines data-category="경제" data-limit="1"></div>
+<div id="c" data-sokbo-headlines></div>
+<script src="`+s.URL+`embed.js" async></script></body></html>`)
+	ctx := newBrowser(t)
+	navigate(t, ctx, origin)
+	titles := `(id) => [...(document.getElementById(id).shadowRoot?.querySelectorAll("li a.h") || [])].map(a => a.textContent).join("|")`
+	ready := `["a", "b", "c"].every(id => document.getElementById(id).dataset.live === "on")`
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := waitFor(wctx, ready); err != nil {
+		t.Fatalf("the widgets did not all go live: %v", err)
+	}
+	got := eval[[]string](t, ctx, `["a", "b", "c"].map(`+titles+`)`)
+	if got[0] != "경제 기사" || got[1] != "경제 기사" || got[2] != "사회 기사|경제 기사" {
+		t.Fatalf("headlines %q", got)
+	}
+	s.Post(t, article("경제 속보", "경제"))
+	wctx2, cancel2 := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel2()
+	if err := waitFor(wctx2, `["a", "b", "c"].map(`+titles+`).join("/") === "경제 속보|경제 기사/경제 속보/경제 속보|사회 기사|경제 기사"`); err != nil {
+		t.Fatalf("after a post: %q: %v", eval[[]string](t, ctx, `["a", "b", "c"].map(`+titles+`)`), err)
+	}
+	streams := eval[[]string](t, ctx, `window.__streams`)
+	if len(streams) != 2 {
+		t.Errorf("streams opened: %q, want one for the category and one for the site", streams)
+	}
 }
 
 // TestWidgetDark checks the widget's theme: dark when the reader prefers

@@ -9,7 +9,7 @@
 (() => {
   "use strict";
   const me = document.currentScript;
-  if (!me || !window.fetch) return;
+  if (!me || !window.fetch || !window.EventSource) return;
   const base = new URL(".", me.src).href;
   const css = STYLE;
   let sheet;
@@ -60,6 +60,29 @@
       if (m) return m[1];
     }
     return "auto";
+  };
+
+  // One EventSource per stream for every widget of the page that follows
+  // it: a browser opens only a few connections to one host.
+  const streams = {};
+  const stream = (url, sub) => {
+    let st = streams[url];
+    if (!st) {
+      st = streams[url] = { subs: [], es: new EventSource(url) };
+      st.es.onopen = () => st.subs.forEach((s) => s.open(true));
+      st.es.onerror = () => st.subs.forEach((s) => s.open(false));
+      st.es.onmessage = (e) => {
+        let m;
+        try {
+          m = JSON.parse(e.data);
+        } catch (err) {
+          return; // not an event this version knows
+        }
+        st.subs.forEach((s) => s.message(m));
+      };
+    }
+    st.subs.push(sub);
+    if (st.es.readyState === 1) sub.open(true);
   };
 
   const mount = (host) => {
@@ -125,50 +148,74 @@
     // apply puts an event's change in the list: one <li> inserted,
     // replaced or removed.
     const apply = (m) => {
-      if (m.type === "reset") return load();
+      if (m.type === "reset") return load(true);
       if (!m.id) return;
       const old = find(m.id);
       const gone = m.type === "deleted" || (cat && !(m.categories || []).some((c) => key(c) === key(cat)));
-      if (gone) return old && old.remove();
+      if (gone) {
+        if (old) {
+          old.remove();
+          refill();
+        }
+        return;
+      }
       if (m.type !== "created" && m.type !== "updated") return;
+      if (old) return old.replaceWith(item(m));
+      insert(m, true);
+    };
+
+    // insert puts a headline in its place by time, newest first.
+    const insert = (m, fresh) => {
       const li = item(m);
-      if (old) return old.replaceWith(li);
-      li.className = "new";
+      if (fresh) li.className = "new";
       const next = [...list.children].find((x) => x._t <= li._t);
       list.insertBefore(li, next || null);
       while (list.children.length > limit) list.lastChild.remove();
     };
 
     const live = (url) => {
-      if (!window.EventSource || host._es) return;
-      const es = (host._es = new EventSource(url));
-      const state = (on) => {
-        host.setAttribute("data-live", on ? "on" : "off");
-        wrap.classList.toggle("on", on);
-      };
-      es.onopen = () => state(true);
-      es.onerror = () => state(false);
-      es.onmessage = (e) => {
-        try {
-          apply(JSON.parse(e.data));
-        } catch (err) {
-          // an event this version does not know
-        }
-      };
+      if (host._live) return;
+      host._live = true;
+      stream(url, {
+        open(on) {
+          host.setAttribute("data-live", on ? "on" : "off");
+          wrap.classList.toggle("on", on);
+        },
+        message: apply,
+      });
     };
 
-    const load = () => {
-      host.setAttribute("data-state", "loading");
+    // query reads the headlines; again (after a change) past the
+    // browser's cache, which may keep them a minute.
+    const query = (again) => {
       const q = new URLSearchParams({ limit: String(limit) });
       if (cat) q.set("category", cat);
-      fetch(base + "embed.json?" + q)
-        .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
+      return fetch(base + "embed.json?" + q, { cache: again ? "no-cache" : "default" }).then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))));
+    };
+
+    // load draws the list; a failure is tried again, less and less often.
+    let retry = 5000;
+    const load = (again) => {
+      host.setAttribute("data-state", "loading");
+      query(again)
         .then((data) => {
           render(data);
           live(data.events);
         })
-        .catch(() => host.setAttribute("data-state", "error"));
+        .catch(() => {
+          host.setAttribute("data-state", "error");
+          setTimeout(() => load(true), (retry = Math.min(retry * 2, 300000)));
+        });
     };
+
+    // refill tops the list up to its limit after a removal, appending
+    // the headlines it lacks: nothing shown is drawn again.
+    const refill = () =>
+      query(true)
+        .then((data) => {
+          for (const m of data.items) if (list.children.length < limit && !find(m.id)) insert(m, false);
+        })
+        .catch(() => {});
 
     load();
     setInterval(() => {
