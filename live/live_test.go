@@ -78,7 +78,9 @@ func TestCategoryStreams(t *testing.T) {
 	news := e.open(t, "/category/news/events")
 	econ := e.open(t, "/category/"+url.PathEscape("경제/산업")+"/events")
 	site := e.open(t, "/events")
-	for _, s := range []*sse{news, econ, site} {
+	// The same stream named in the query, as scripts build it.
+	econQuery := e.open(t, "/events?category="+url.QueryEscape("경제/산업"))
+	for _, s := range []*sse{news, econ, site, econQuery} {
 		s.next(t)
 	}
 
@@ -112,6 +114,9 @@ func TestCategoryStreams(t *testing.T) {
 	wantEcon := []got{wantNews[1], wantNews[3]}
 	if diff := cmp.Diff(wantEcon, read(econ, 2)); diff != "" {
 		t.Errorf("경제/산업 stream (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantEcon, read(econQuery, 2)); diff != "" {
+		t.Errorf("/events?category=경제/산업 (-want +got):\n%s", diff)
 	}
 	if n := len(read(site, 5)); n != 5 {
 		t.Errorf("site stream: %d events", n)

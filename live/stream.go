@@ -44,7 +44,14 @@ func (b *Broker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var key string
-	if name := r.PathValue("name"); name != "" {
+	name := r.PathValue("name")
+	if name == "" {
+		// /events?category=NAME is a category's stream too: a script
+		// builds that URL without escaping the name into a path (where a
+		// browser reads a name of dots as "." or "..").
+		name = r.URL.Query().Get("category")
+	}
+	if name != "" {
 		if key = feed.CategoryKey(name); key == "" {
 			writeError(w, http.StatusBadRequest, "category: empty name")
 			return

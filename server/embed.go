@@ -8,6 +8,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -113,6 +114,13 @@ func parseEmbedQuery(r *http.Request) (embedQuery, error) {
 	return eq, nil
 }
 
+// embedQuery is r's query, its limit no more than the feeds show.
+func (s *Server) embedQuery(r *http.Request) (embedQuery, error) {
+	eq, err := parseEmbedQuery(r)
+	eq.limit = min(eq.limit, s.cfg.FeedLimit)
+	return eq, err
+}
+
 // embedItem is a headline as the widget reads it, from /embed.json and
 // from the live stream's events alike.
 type embedItem struct {
@@ -127,15 +135,18 @@ type embedItem struct {
 // embedData is /embed.json: the headlines, newest first, and the stream
 // that brings the next ones.
 type embedData struct {
-	Title  string      `json:"title"`
-	Home   string      `json:"home_page_url"`
-	Events string      `json:"events"`
-	Items  []embedItem `json:"items"`
+	Title string `json:"title"`
+	Home  string `json:"home_page_url"`
+	// Category is the category's name as its newest article spells it;
+	// "" for the site's headlines.
+	Category string      `json:"category,omitempty"`
+	Events   string      `json:"events"`
+	Items    []embedItem `json:"items"`
 }
 
 // embedHeadlines is the data of an embed of eq.
 func (s *Server) embedHeadlines(ctx context.Context, eq embedQuery) (*embedData, error) {
-	items, fc, err := s.listed(ctx, eq.facet, min(eq.limit, s.cfg.FeedLimit))
+	items, fc, err := s.listed(ctx, eq.facet, eq.limit)
 	if errors.Is(err, feed.ErrNotFound) {
 		return nil, &statusError{http.StatusNotFound, "category: " + strconv.Quote(eq.facet.Name) + " is not a category of this site"}
 	}
@@ -146,7 +157,8 @@ func (s *Server) embedHeadlines(ctx context.Context, eq embedQuery) (*embedData,
 	base := s.cfg.BaseURL.String()
 	d := &embedData{Title: ch.Title, Home: ch.HomeURL, Events: base + "events", Items: []embedItem{}}
 	if !fc.Site() {
-		d.Events = base + facetPath(fc) + "events"
+		d.Category = fc.Name
+		d.Events += "?category=" + url.QueryEscape(fc.Name)
 	}
 	for _, a := range items {
 		d.Items = append(d.Items, embedItem{
@@ -172,7 +184,7 @@ func nonNilStrings(s []string) []string {
 // the widget shows, cached with the feeds of their scope.
 func (s *Server) handleEmbedJSON(w http.ResponseWriter, r *http.Request) {
 	allowCrossOrigin(w.Header())
-	eq, err := parseEmbedQuery(r)
+	eq, err := s.embedQuery(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -195,7 +207,7 @@ func (s *Server) handleEmbedJSON(w http.ResponseWriter, r *http.Request) {
 
 // embedPage is what embed.html receives.
 type embedPage struct {
-	Lang, Theme, Category, Script string
+	Lang, Theme, Script string
 	Limit                         int
 	Images                        bool
 	Style                         template.CSS
@@ -214,7 +226,8 @@ var embedPageHeader = http.Header{
 // as a page for an <iframe>. The list is in the page (declarative shadow
 // DOM, styled as the widget); embed.js then keeps it live.
 func (s *Server) handleEmbedPage(w http.ResponseWriter, r *http.Request) {
-	eq, err := parseEmbedQuery(r)
+	w = frameable{w}
+	eq, err := s.embedQuery(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -225,7 +238,7 @@ func (s *Server) handleEmbedPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		p := embedPage{Lang: s.cfg.Lang, Theme: eq.theme, Category: eq.facet.Name, Limit: eq.limit, Images: eq.images,
+		p := embedPage{Lang: s.cfg.Lang, Theme: eq.theme, Limit: eq.limit, Images: eq.images,
 			Script: s.cfg.BaseURL.String() + embedJSPath, Style: template.CSS(embedStyle()), embedData: d}
 		for _, it := range d.Items {
 			p.Dates = append(p.Dates, newPageTime(it.Published, s.cfg.Location, p.Lang))
@@ -236,6 +249,15 @@ func (s *Server) handleEmbedPage(w http.ResponseWriter, r *http.Request) {
 		}
 		return newRendered(buf.Bytes(), "text/html; charset=utf-8", s.ccFeed, changed, embedPageHeader), nil
 	})
+}
+
+// frameable gives every answer of /embed its policy, the error pages too:
+// a frame that shows "not found" says more than one the browser blocks.
+type frameable struct{ http.ResponseWriter }
+
+func (w frameable) WriteHeader(code int) {
+	setHeaders(w.Header(), embedPageHeader)
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // handleEmbedJS serves GET /embed.js, the widget's script, which any

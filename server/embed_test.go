@@ -12,13 +12,17 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+	"golang.org/x/text/unicode/norm"
+
+	"sokbo/server"
 )
 
 type embedJSON struct {
-	Title  string `json:"title"`
-	Home   string `json:"home_page_url"`
-	Events string `json:"events"`
-	Items  []struct {
+	Title    string `json:"title"`
+	Home     string `json:"home_page_url"`
+	Category string `json:"category"`
+	Events   string `json:"events"`
+	Items    []struct {
 		ID         string    `json:"id"`
 		Title      string    `json:"title"`
 		URL        string    `json:"url"`
@@ -64,9 +68,12 @@ func TestEmbedJSON(t *testing.T) {
 	if d := get("/embed.json?limit=2"); len(d.Items) != 2 {
 		t.Errorf("limit=2: %d items", len(d.Items))
 	}
-	// A category by any spelling of its name, with its own stream.
-	d = get("/embed.json?category=" + "%EA%B2%BD%EC%A0%9C%2F%EC%82%B0%EC%97%85")
-	if len(d.Items) != 1 || d.Items[0].Title != "둘째 속보" || d.Events != e.URL+"/category/%EA%B2%BD%EC%A0%9C%2F%EC%82%B0%EC%97%85/events" {
+	// A category by any spelling of its name (here with spaces around its
+	// slash and a trailing one), named as its articles spell it, with its
+	// own stream.
+	d = get("/embed.json?category=" + url.QueryEscape("경제/산업 "))
+	if len(d.Items) != 1 || d.Items[0].Title != "둘째 속보" || d.Category != "경제/산업" ||
+		d.Events != e.URL+"/events?category=%EA%B2%BD%EC%A0%9C%2F%EC%82%B0%EC%97%85" {
 		t.Errorf("category: %+v", d)
 	}
 
@@ -90,6 +97,19 @@ func TestEmbedJSON(t *testing.T) {
 	if r.Code != 404 || !bytes.Contains(r.Body, []byte(`category: \"nope\"`)) {
 		t.Errorf("unknown category: %d %s", r.Code, r.Body)
 	}
+	// Only /embed.json answers its errors in JSON, not any path ending so.
+	if r := e.do("GET", "/articles/report.json", nil); r.Code != 404 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("/articles/report.json: %d %s", r.Code, r.Header.Get("Content-Type"))
+	}
+	// A limit past what the feeds show is that limit: the same answer.
+	small := startWith(t, func(c *server.Config) { c.FeedLimit = 2 }, nil)
+	for _, title := range []string{"하나", "둘", "셋"} {
+		small.mustPost(tagDoc(title, "2026-11-24T01:00:00+09:00", nil, nil, "사회"))
+	}
+	a, b := small.do("GET", "/embed.json?limit=2", nil), small.do("GET", "/embed.json?limit=20", nil)
+	if a.Header.Get("ETag") != b.Header.Get("ETag") || !bytes.Equal(a.Body, b.Body) {
+		t.Errorf("limit=20 over a feed limit of 2 differs from limit=2:\n%s\n%s", a.Body, b.Body)
+	}
 }
 
 func TestEmbedPage(t *testing.T) {
@@ -97,7 +117,7 @@ func TestEmbedPage(t *testing.T) {
 	e.mustPost(withImage("부산 여객선 구조", "2026-11-24T09:00:00+09:00", "https://cdn.example/ferry.jpg", false, "사회"))
 	e.mustPost(withImage("국회 본회의", "2026-11-24T10:00:00+09:00", "https://cdn.example/vote.jpg", false, "정치"))
 
-	r := e.do("GET", "/embed?category=%EC%82%AC%ED%9A%8C&limit=3&theme=dark&images=1", nil)
+	r := e.do("GET", "/embed?category="+url.QueryEscape(norm.NFD.String("사회"))+"&limit=3&theme=dark&images=1", nil)
 	if r.Code != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("GET /embed: %d %s", r.Code, r.Body)
 	}
@@ -115,6 +135,11 @@ func TestEmbedPage(t *testing.T) {
 	}
 	if v, _ := attr(host, "data-theme"); v != "dark" {
 		t.Errorf("data-theme %q", v)
+	}
+	// The category as its articles spell it, whatever the query said: the
+	// cached page is every spelling's.
+	if v, _ := attr(host, "data-category"); v != "사회" {
+		t.Errorf("data-category %q, want the category's own spelling", v)
 	}
 	tmpl := elements(host, "template")
 	if len(tmpl) != 1 || mustAttr(tmpl[0], "shadowrootmode") != "open" {
@@ -146,8 +171,13 @@ func TestEmbedPage(t *testing.T) {
 		query string
 		code  int
 	}{{"theme=blue", 400}, {"limit=100", 400}, {"category=nope", 404}, {"", 200}, {"theme=light&limit=1", 200}} {
-		if r := e.do("GET", "/embed?"+c.query, nil); r.Code != c.code || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		r := e.do("GET", "/embed?"+c.query, nil)
+		if r.Code != c.code || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 			t.Errorf("/embed?%s: %d %s", c.query, r.Code, r.Header.Get("Content-Type"))
+		}
+		// An error shows in the frame too.
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors *") {
+			t.Errorf("/embed?%s: %d with CSP %q", c.query, r.Code, csp)
 		}
 	}
 }

@@ -116,7 +116,7 @@ func isPage(r *http.Request) bool {
 	}
 	last := p[strings.LastIndexByte(p, '/')+1:]
 	api := p == "/api" || strings.HasPrefix(p, "/api/")
-	return !api && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.") && !strings.HasSuffix(last, ".json")
+	return !api && !strings.HasPrefix(p, "/archive/") && !strings.HasPrefix(last, "feed.") && p != "/"+embedJSONPath
 }
 
 // errorPage writes the HTML page of an error, in the pages' layout
