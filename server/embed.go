@@ -208,9 +208,9 @@ func (s *Server) handleEmbedJSON(w http.ResponseWriter, r *http.Request) {
 // embedPage is what embed.html receives.
 type embedPage struct {
 	Lang, Theme, Script string
-	Limit                         int
-	Images                        bool
-	Style                         template.CSS
+	Limit               int
+	Images              bool
+	Style               template.CSS
 	*embedData
 	Dates []pageTime
 }
