@@ -73,11 +73,13 @@ func TestWidget(t *testing.T) {
 	s := startSokbo(t)
 	now := time.Now().Add(-time.Hour)
 	long := "속보: 대통령실, 미국 측과 긴밀한 협력 계획을 밝혀 — 한미 동맹의 지지는 초당적이며 양국 간 협력은 지속적으로 유지될 것이라는 입장, 오늘 오후 브리핑에서 재확인"
-	first := s.Post(t, articleAt(now, "부산 앞바다 여객선 승객 42명 전원 구조", "Breaking", "사회"))
-	second := s.Post(t, articleAt(now.Add(time.Minute), long, "Breaking"))
+	first := s.Post(t, articleAt(now, "부산 앞바다 여객선 승객 42명 전원 구조", "Breaking News", "사회"))
+	second := s.Post(t, articleAt(now.Add(time.Minute), long, "Breaking News"))
 	s.Post(t, articleAt(now.Add(2*time.Minute), "국회 본회의 예산안 처리", "정치"))
 
-	origin := serveOrigin(t, hostPage(s, `data-category="breaking" data-limit="3"`))
+	// The category spelled otherwise, as the server matches it: case and
+	// spaces do not matter, to the list nor to the live inserts.
+	origin := serveOrigin(t, hostPage(s, `data-category="breaking  news " data-limit="3"`))
 	if strings.HasPrefix(origin, strings.TrimSuffix(s.URL, "/")) {
 		t.Fatalf("the host page %s is on sokbo's origin %s", origin, s.URL)
 	}
@@ -92,7 +94,7 @@ func TestWidget(t *testing.T) {
 	for i, want := range []struct {
 		id, title string
 		cats      []string
-	}{{second, long, []string{"Breaking"}}, {first, "부산 앞바다 여객선 승객 42명 전원 구조", []string{"Breaking", "사회"}}} {
+	}{{second, long, []string{"Breaking News"}}, {first, "부산 앞바다 여객선 승객 42명 전원 구조", []string{"Breaking News", "사회"}}} {
 		it := w.Items[i]
 		if it.ID != want.id || it.Title != want.title || it.Href != s.articleURL(want.id) || strings.Join(it.Categories, ",") != strings.Join(want.cats, ",") {
 			t.Errorf("headline %d: %+v, want id %q, title %q, categories %q", i, it, want.id, want.title, want.cats)
@@ -134,7 +136,7 @@ func TestWidget(t *testing.T) {
 	// inserted <li> at the top, the others the same nodes, no reload.
 	eval[bool](t, ctx, `(() => { window.__noReload = 1; document.getElementById("w").shadowRoot.querySelector("li").dataset.mark = "kept"; return true; })()`)
 	posted := time.Now()
-	third := s.Post(t, article("속보: 서울 지하철 2호선 운행 재개", "Breaking"))
+	third := s.Post(t, article("속보: 서울 지하철 2호선 운행 재개", "Breaking News"))
 	waitWithin(t, ctx, 2*time.Second, fmt.Sprintf(`w.items.length && w.items[0].id === %s`, jsString(third)))
 	t.Logf("posted → shown in the widget: %v", time.Since(posted).Round(time.Millisecond))
 	after := eval[bool](t, ctx, `(() => { const lis = document.getElementById("w").shadowRoot.querySelectorAll("li");
@@ -146,7 +148,7 @@ func TestWidget(t *testing.T) {
 	// Another category's headline does not come; the limit holds, so the
 	// oldest leaves when a fourth arrives.
 	s.Post(t, article("정치 속보: 국회 본회의 개의", "정치"))
-	fourth := s.Post(t, article("속보: 인천공항 운항 정상화", "Breaking"))
+	fourth := s.Post(t, article("속보: 인천공항 운항 정상화", "breaking news"))
 	waitWithin(t, ctx, 2*time.Second, fmt.Sprintf(`w.items.length && w.items[0].id === %s`, jsString(fourth)))
 	w = eval[widgetState](t, ctx, widgetJS)
 	var ids []string
@@ -184,7 +186,7 @@ func TestWidgetsShareStream(t *testing.T) {
 	ctx := newBrowser(t)
 	navigate(t, ctx, origin)
 	titles := `(id) => [...(document.getElementById(id).shadowRoot?.querySelectorAll("li a.h") || [])].map(a => a.textContent).join("|")`
-	ready := `["a", "b", "c"].every(id => document.getElementById(id).dataset.live === "on")`
+	ready := `["a", "b", "c"].every(id => document.getElementById(id).dataset.live === "on" && document.getElementById(id).dataset.state === "ready")`
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := waitFor(wctx, ready); err != nil {
@@ -204,6 +206,41 @@ func TestWidgetsShareStream(t *testing.T) {
 	if len(streams) != 2 {
 		t.Errorf("streams opened: %q, want one for the category and one for the site", streams)
 	}
+}
+
+// TestWidgetStreamRefused runs sokbo with room for one stream: a widget
+// added to the page later (by a script, as a site that renders on the
+// client does) is mounted, shows its headlines without the stream it was
+// refused, and once the first widget is removed (which closes its
+// stream) gets its stream on a later try and the headline posted
+// meanwhile, without a reload.
+func TestWidgetStreamRefused(t *testing.T) {
+	s := startSokboConfig(t, "live:\n  max_streams: 1\n")
+	s.Post(t, articleAt(time.Now().Add(-time.Hour), "경제 기사", "경제"))
+	s.Post(t, articleAt(time.Now().Add(-time.Hour), "사회 기사", "사회"))
+	origin := serveOrigin(t, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>later</title></head><body>
+<div id="a" data-sokbo-headlines data-category="경제"></div>
+<script src="`+s.URL+`embed.js" async></script></body></html>`)
+	ctx := newBrowser(t)
+	allowPageErrors(ctx, "503") // the refused stream
+	navigate(t, ctx, origin)
+	wait := func(d time.Duration, js string) {
+		t.Helper()
+		wctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		if err := waitFor(wctx, js); err != nil {
+			t.Fatalf("%s: %v\n%s", js, err, eval[string](t, ctx, `[...document.querySelectorAll("[data-sokbo-headlines]")].map(h => h.id + " " + h.dataset.state + " " + h.dataset.live + ": " + (h.shadowRoot ? h.shadowRoot.textContent : "")).join("\n")`))
+		}
+	}
+	wait(10*time.Second, `document.getElementById("a").dataset.live === "on"`)
+	eval[bool](t, ctx, `(() => { const b = document.createElement("div"); b.id = "b"; b.dataset.sokboHeadlines = ""; b.dataset.category = "사회"; document.body.append(b); return true; })()`)
+	titles := `[...(document.getElementById("b").shadowRoot?.querySelectorAll("a.h") || [])].map(a => a.textContent).join("|")`
+	wait(10*time.Second, `document.getElementById("b").dataset.state === "ready" && document.getElementById("b").dataset.live === "off" && `+titles+` === "사회 기사"`)
+
+	s.Post(t, article("사회 속보", "사회"))
+	eval[bool](t, ctx, `(document.getElementById("a").remove(), true)`)
+	// The refused stream is tried again 5 s after it was refused.
+	wait(15*time.Second, `document.getElementById("b").dataset.live === "on" && `+titles+` === "사회 속보|사회 기사"`)
 }
 
 // TestWidgetDark checks the widget's theme: dark when the reader prefers

@@ -63,7 +63,22 @@ func newEmbedJS() *rendered {
 	}
 	css, _ := json.Marshal(embedStyle()) // a JSON string is a JS string literal
 	js = bytes.Replace(js, []byte("const css = STYLE;"), []byte("const css = "+string(css)+";"), 1)
-	return newRendered(js, "text/javascript; charset=utf-8", "public, max-age=300", time.Time{}, nil)
+	return newRendered(stripJS(js), "text/javascript; charset=utf-8", "public, max-age=300", time.Time{}, nil)
+}
+
+// stripJS drops the indentation, the blank lines and the lines that are
+// only a comment from a script, which other sites' readers download: a
+// fifth of the widget's gzipped weight, and no minifier to install.
+func stripJS(js []byte) []byte {
+	var out []byte
+	for line := range bytes.Lines(js) {
+		line = bytes.TrimLeft(line, " \t")
+		if len(bytes.TrimSpace(line)) == 0 || bytes.HasPrefix(line, []byte("//")) {
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
 }
 
 // embedRoutes registers the widget's script, its data and its iframe page.

@@ -8,23 +8,24 @@
 // the stream is open. The server puts the CSS in place of STYLE.
 (() => {
   "use strict";
-  const me = document.currentScript;
+  const me = document.currentScript || document.querySelector('script[src$="/embed.js"]');
   if (!me || !window.fetch || !window.EventSource) return;
   const base = new URL(".", me.src).href;
   const css = STYLE;
   let sheet;
   const rtf = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
   const abs = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-  const units = [["second", 60], ["minute", 3600], ["hour", 86400], ["day", 604800]];
-  const key = (s) => String(s).trim().toLowerCase();
+  // A unit is used while the rounded count stays below the next unit.
+  const units = [["second", 1, 60], ["minute", 60, 3600], ["hour", 3600, 86400], ["day", 86400, 604800]];
+  // key is a category's name as the server matches it (feed.CategoryKey).
+  const key = (s) => String(s).normalize("NFC").trim().split(/\s+/).join(" ").toLowerCase();
 
   // ago is time t (ms) as the reader's locale says how long ago it was.
   const ago = (t) => {
+    if (!t) return "";
     const s = (t - Date.now()) / 1000;
-    let per = 1;
-    for (const [unit, max] of units) {
-      if (rtf && Math.abs(s) < max) return rtf.format(Math.round(s / per), unit);
-      per = max;
+    for (const [unit, size, max] of units) {
+      if (rtf && Math.abs(s) < max - size / 2) return rtf.format(Math.round(s / size), unit);
     }
     return abs.format(t);
   };
@@ -56,34 +57,61 @@
     const meta = document.querySelector('meta[name="color-scheme"]');
     const cs = [getComputedStyle(host.parentElement || document.documentElement).colorScheme, meta && meta.content];
     for (const c of cs) {
-      const m = /^(?:only )?(light|dark)$/.exec((c || "").trim());
+      const m = /^(?:only\s+)?(light|dark)(?:\s+only)?$/.exec((c || "").trim());
       if (m) return m[1];
     }
     return "auto";
   };
 
-  // One EventSource per stream for every widget of the page that follows
-  // it: a browser opens only a few connections to one host.
+  // The streams: one EventSource per URL for every widget of the page
+  // that follows it (a browser opens only a few connections to a host).
+  // One the server refused (a 503 when full, a proxy's 502) is opened
+  // again, less and less often, from the last event its widgets saw.
   const streams = {};
-  const stream = (url, sub) => {
+  const follow = (url, sub) => {
     let st = streams[url];
     if (!st) {
-      st = streams[url] = { subs: [], es: new EventSource(url) };
-      st.es.onopen = () => st.subs.forEach((s) => s.open(true));
-      st.es.onerror = () => st.subs.forEach((s) => s.open(false));
-      st.es.onmessage = (e) => {
-        let m;
-        try {
-          m = JSON.parse(e.data);
-        } catch (err) {
-          return; // not an event this version knows
-        }
-        st.subs.forEach((s) => s.message(m));
+      st = streams[url] = { subs: new Set(), wait: 5000, last: "" };
+      const open = () => {
+        const q = st.last ? (url.includes("?") ? "&" : "?") + "last_event_id=" + encodeURIComponent(st.last) : "";
+        const es = (st.es = new EventSource(url + q));
+        es.onopen = () => {
+          st.wait = 5000;
+          st.subs.forEach((s) => s.open(true, !st.last));
+        };
+        es.onerror = () => {
+          st.subs.forEach((s) => s.open(false));
+          if (es.readyState === 2 && st.subs.size) {
+            st.timer = setTimeout(open, st.wait);
+            st.wait = Math.min(st.wait * 2, 300000);
+          }
+        };
+        es.onmessage = (e) => {
+          if (e.lastEventId) st.last = e.lastEventId;
+          let m;
+          try {
+            m = JSON.parse(e.data);
+          } catch (err) {
+            return; // not an event this version knows
+          }
+          st.subs.forEach((s) => s.message(m));
+        };
       };
+      open();
     }
-    st.subs.push(sub);
-    if (st.es.readyState === 1) sub.open(true);
+    st.subs.add(sub);
+    if (st.es.readyState === 1) sub.open(true, true);
+    return () => {
+      st.subs.delete(sub);
+      if (!st.subs.size) {
+        st.es.close();
+        clearTimeout(st.timer);
+        delete streams[url];
+      }
+    };
   };
+
+  const widgets = new Set();
 
   const mount = (host) => {
     if (host._sokbo) return;
@@ -91,9 +119,20 @@
     const d = host.dataset;
     const limit = Math.min(Math.max(parseInt(d.limit, 10) || 5, 1), 20);
     const cat = (d.category || "").trim();
-    const images = d.images !== undefined && d.images !== "false";
-    const root = host.shadowRoot || host.attachShadow({ mode: "open" });
-    let list, wrap;
+    const images = d.images !== undefined && d.images !== "false" && d.images !== "0";
+    let root;
+    try {
+      root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    } catch (e) {
+      host.setAttribute("data-state", "error"); // an element that cannot hold a shadow root
+      return;
+    }
+    let list, wrap, live = false, timer, retry = 5000;
+    // pending are the events that came before the list was drawn; gone,
+    // the ids deleted (or moved out) since the page opened, which an
+    // answer made before their event cannot bring back.
+    let pending = [];
+    const gone = new Set();
 
     const link = (a, href) => {
       a.href = href;
@@ -122,7 +161,7 @@
       const meta = el("p", "m");
       const time = el("time", "", ago(li._t));
       time.dateTime = m.published;
-      time.title = abs.format(li._t);
+      if (li._t) time.title = abs.format(li._t);
       meta.appendChild(time);
       for (const c of m.categories || []) meta.appendChild(el("span", "c", c));
       b.appendChild(meta);
@@ -130,39 +169,7 @@
       return li;
     };
 
-    const render = (data) => {
-      wrap = el("div", "w " + theme(host) + (host.getAttribute("data-live") === "on" ? " on" : ""));
-      list = el("ol");
-      list.setAttribute("aria-label", data.title);
-      for (const m of data.items.slice(0, limit)) list.appendChild(item(m));
-      const foot = el("p", "f");
-      foot.appendChild(link(el("a", "", data.title), data.home_page_url));
-      wrap.append(list, foot);
-      root.replaceChildren(wrap);
-      adopt(root);
-      host.setAttribute("data-state", "ready");
-    };
-
     const find = (id) => [...list.children].find((li) => li.dataset.id === id);
-
-    // apply puts an event's change in the list: one <li> inserted,
-    // replaced or removed.
-    const apply = (m) => {
-      if (m.type === "reset") return load(true);
-      if (!m.id) return;
-      const old = find(m.id);
-      const gone = m.type === "deleted" || (cat && !(m.categories || []).some((c) => key(c) === key(cat)));
-      if (gone) {
-        if (old) {
-          old.remove();
-          refill();
-        }
-        return;
-      }
-      if (m.type !== "created" && m.type !== "updated") return;
-      if (old) return old.replaceWith(item(m));
-      insert(m, true);
-    };
 
     // insert puts a headline in its place by time, newest first.
     const insert = (m, fresh) => {
@@ -173,58 +180,113 @@
       while (list.children.length > limit) list.lastChild.remove();
     };
 
-    const live = (url) => {
-      if (host._live) return;
-      host._live = true;
-      stream(url, {
-        open(on) {
-          host.setAttribute("data-live", on ? "on" : "off");
-          wrap.classList.toggle("on", on);
-        },
-        message: apply,
-      });
+    const render = (data) => {
+      wrap = el("div", "w " + theme(host) + (live ? " on" : ""));
+      list = el("ol");
+      list.setAttribute("aria-label", data.title);
+      for (const m of data.items.filter((m) => !gone.has(m.id)).slice(0, limit)) list.appendChild(item(m));
+      const foot = el("p", "f");
+      foot.appendChild(link(el("a", "", data.title), data.home_page_url));
+      wrap.append(list, foot);
+      root.replaceChildren(wrap);
+      adopt(root);
+      host.setAttribute("data-state", "ready");
+      const early = pending;
+      pending = [];
+      early.forEach(apply);
     };
 
-    // query reads the headlines; again (after a change) past the
-    // browser's cache, which may keep them a minute.
-    const query = (again) => {
+    // apply puts an event's change in the list: one <li> inserted,
+    // moved or removed.
+    const apply = (m) => {
+      if (!list) return pending.push(m);
+      if (m.type === "reset") return load();
+      if (!m.id) return;
+      const old = find(m.id);
+      if (old) old.remove();
+      const out = m.type === "deleted" || (cat && !(m.categories || []).some((c) => key(c) === key(cat)));
+      if (out) {
+        gone.add(m.id);
+        if (old) refill();
+        return;
+      }
+      if (m.type !== "created" && m.type !== "updated") return;
+      gone.delete(m.id);
+      insert(m, !old);
+    };
+
+    // query reads the headlines, past the browser's cache (which may keep
+    // them a minute): what a stream opened before it does not bring, the
+    // answer has.
+    const query = () => {
       const q = new URLSearchParams({ limit: String(limit) });
       if (cat) q.set("category", cat);
-      return fetch(base + "embed.json?" + q, { cache: again ? "no-cache" : "default" }).then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))));
+      return fetch(base + "embed.json?" + q, { cache: "no-cache" }).then((r) =>
+        r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))
+      );
     };
 
-    // load draws the list; a failure is tried again, less and less often.
-    let retry = 5000;
-    const load = (again) => {
-      host.setAttribute("data-state", "loading");
-      query(again)
+    // load draws the list; a failure is tried again, less and less often,
+    // the list shown (if any) staying as it was.
+    const load = () => {
+      clearTimeout(timer);
+      if (!list) host.setAttribute("data-state", "loading");
+      query()
         .then((data) => {
+          retry = 5000;
           render(data);
-          live(data.events);
         })
         .catch(() => {
-          host.setAttribute("data-state", "error");
-          setTimeout(() => load(true), (retry = Math.min(retry * 2, 300000)));
+          if (!list) host.setAttribute("data-state", "error");
+          timer = setTimeout(load, retry);
+          retry = Math.min(retry * 2, 300000);
         });
     };
 
     // refill tops the list up to its limit after a removal, appending
     // the headlines it lacks: nothing shown is drawn again.
     const refill = () =>
-      query(true)
+      query()
         .then((data) => {
-          for (const m of data.items) if (list.children.length < limit && !find(m.id)) insert(m, false);
+          for (const m of data.items) if (list.children.length < limit && !gone.has(m.id) && !find(m.id)) insert(m, false);
         })
         .catch(() => {});
 
-    load();
-    setInterval(() => {
-      if (!list) return;
-      for (const t of list.querySelectorAll("time")) t.textContent = ago(Date.parse(t.dateTime));
+    // The stream opens first and the list is read once it is open, so
+    // that nothing posted in between is missed; the list is read again
+    // whenever the stream opens afresh (it may have missed events).
+    let loaded = false;
+    const unfollow = follow(base + "events" + (cat ? "?category=" + encodeURIComponent(cat) : ""), {
+      open(on, afresh) {
+        live = on;
+        host.setAttribute("data-live", on ? "on" : "off");
+        if (wrap) wrap.classList.toggle("on", on);
+        if ((on && afresh) || !loaded) {
+          loaded = true;
+          load();
+        }
+      },
+      message: apply,
+    });
+    const tick = setInterval(() => {
+      if (list) for (const t of list.querySelectorAll("time")) t.textContent = ago(Date.parse(t.dateTime) || 0);
     }, 30000);
+    widgets.add(() => {
+      if (host.isConnected) return false;
+      unfollow();
+      clearInterval(tick);
+      clearTimeout(timer);
+      return true;
+    });
   };
 
-  const run = () => document.querySelectorAll("[data-sokbo-headlines]").forEach(mount);
+  // Widgets come and go with the page (a site that renders on the
+  // client): mount new ones, and close what a removed one held.
+  const run = () => {
+    document.querySelectorAll("[data-sokbo-headlines]").forEach(mount);
+    for (const gone of widgets) if (gone()) widgets.delete(gone);
+  };
   run();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  new MutationObserver(run).observe(document.documentElement, { childList: true, subtree: true });
 })();

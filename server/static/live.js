@@ -23,7 +23,8 @@
     if (text) text.textContent = on ? d.textOn : d.textOff;
   }
 
-  function key(s) { return String(s).trim().toLowerCase(); }
+  // key is a category's name as the server matches it (feed.CategoryKey).
+  function key(s) { return String(s).normalize("NFC").trim().split(/\s+/).join(" ").toLowerCase(); }
 
   function catHref(name) {
     var seg = encodeURIComponent(name);
