@@ -17,6 +17,8 @@ func TestCrossOrigin(t *testing.T) {
 		"/author/%EA%B9%80%EA%B8%B0%EC%9E%90/feed.atom",
 		"/archive/1/feed.json",
 		"/category/none/feed.json", // 404
+		"/embed.json", "/embed.json?category=%EC%A0%95%EC%B9%98&limit=3",
+		"/embed.json?category=none", // 404
 	}
 	for _, path := range feeds {
 		t.Run("GET "+path, func(t *testing.T) {

@@ -208,3 +208,26 @@ func TestEmbedScript(t *testing.T) {
 		t.Errorf("revalidated: %d", nm.Code)
 	}
 }
+
+// TestEmbedEscapes posts an article whose title and category are markup:
+// the iframe page and the JSON carry them as text.
+func TestEmbedEscapes(t *testing.T) {
+	e := start(t)
+	title := `</template><script>alert(1)</script>`
+	cat := `"><img src=x onerror=alert(2)>`
+	e.mustPost([]byte("---\ntitle: '" + title + "'\ncategories: ['" + cat + "']\n---\n<p>본문.</p>\n"))
+	for _, path := range []string{"/embed", "/embed?category=" + url.QueryEscape(cat)} {
+		r := e.do("GET", path, nil)
+		if r.Code != 200 {
+			t.Fatalf("GET %s: %d %s", path, r.Code, r.Body)
+		}
+		for _, raw := range []string{"<script>alert", "<img src=x", "</template><script"} {
+			if bytes.Contains(r.Body, []byte(raw)) {
+				t.Errorf("GET %s carries %q as markup:\n%s", path, raw, r.Body)
+			}
+		}
+		if !bytes.Contains(r.Body, []byte("&lt;script&gt;alert(1)")) {
+			t.Errorf("GET %s: the title is not there as text", path)
+		}
+	}
+}
