@@ -173,6 +173,12 @@ func (c *Channel) Fulls(items []*Article) []bool {
 	if c.ContentMode == ContentSummary {
 		return out // no bodies, nothing to measure
 	}
+	if c.allFit(items) {
+		for i := range out {
+			out[i] = true
+		}
+		return out
+	}
 	room := -1
 	if c.MaxFeedContent > 0 {
 		room = c.MaxFeedContent

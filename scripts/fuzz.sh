@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-1m}
-targets="FuzzParse:./feed/ingest FuzzParseBudget:./feed/ingest FuzzHighlights:./feed/ingest FuzzCleanText:./feed/ingest FuzzStyles:./feed/ingest FuzzRender:./feed FuzzClean:./feed FuzzDecodeRecord:./store FuzzTextLang:./feed/ingest FuzzNegotiate:./server FuzzPrefersHTML:./server FuzzMatchesTag:./server FuzzEmbedQuery:./server"
+targets="FuzzParse:./feed/ingest FuzzParseBudget:./feed/ingest FuzzHighlights:./feed/ingest FuzzCleanText:./feed/ingest FuzzStyles:./feed/ingest FuzzRender:./feed FuzzClean:./feed FuzzDecodeRecord:./store FuzzTextLang:./feed/ingest FuzzNegotiate:./server FuzzPrefersHTML:./server FuzzMatchesTag:./server FuzzEmbedQuery:./server FuzzOpeningBound:./feed"
 for t in $targets; do
 	name=${t%%:*}
 	pkg=${t#*:}
