@@ -179,6 +179,11 @@ func (c *Channel) Fulls(items []*Article) []bool {
 		}
 		return out
 	}
+	return c.measuredFulls(items, out)
+}
+
+// measuredFulls is Fulls by measuring each item's content, into out.
+func (c *Channel) measuredFulls(items []*Article, out []bool) []bool {
 	room := -1
 	if c.MaxFeedContent > 0 {
 		room = c.MaxFeedContent

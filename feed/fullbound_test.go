@@ -31,21 +31,6 @@ func TestFullsBound(t *testing.T) {
 		items = append(items, &Article{Title: "기사", Excerpt: strings.Repeat("요약 ", i*40), Highlights: []string{strings.Repeat(`"강조" `, i*30)},
 			Image: "https://cdn.example/a.jpg", ContentHTML: strings.Repeat("<p>본문</p>", 100*(6-i))})
 	}
-	exact := func(c *Channel) []bool {
-		out := make([]bool, len(items))
-		room := c.MaxFeedContent
-		if room <= 0 {
-			room = -1
-		}
-		for i, a := range items {
-			n := c.fullSize(a)
-			out[i] = c.fits(n, room)
-			if out[i] && room >= 0 {
-				room -= n
-			}
-		}
-		return out
-	}
 	total := 0
 	for _, a := range items {
 		total += (&Channel{ContentMode: ContentBoth, Highlights: 5}).fullSize(a)
@@ -61,7 +46,7 @@ func TestFullsBound(t *testing.T) {
 	for _, feedMax := range []int{0, total / 3, total - 1, total, total + 1, 10 * total} {
 		for _, itemMax := range []int{0, 1000, 3000, 100000} {
 			c := &Channel{ContentMode: ContentBoth, Highlights: 5, MaxFeedContent: feedMax, MaxItemContent: itemMax}
-			got, want := c.Fulls(items), exact(c)
+			got, want := c.Fulls(items), c.measuredFulls(items, make([]bool, len(items)))
 			if fmtBools(got) != fmtBools(want) {
 				t.Errorf("feed %d, item %d: Fulls %v, measured %v", feedMax, itemMax, got, want)
 			}
