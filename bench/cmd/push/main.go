@@ -13,8 +13,11 @@
 // while this process reads the server's memory before and after. Then it
 // POSTs -posts articles again, one every -gap, and for each measures the
 // time from the POST's start, and from its response, to its receipt on
-// every stream and at every callback (the child reports each receipt with
-// the wall clock, which both processes share). It prints one PUSHRESULT
+// every stream and at every callback (the child records each receipt with
+// the wall clock, which both processes share, in arrays of its own, says
+// when every subscriber of a kind has a post, and hands all the times over
+// at the end, so that neither process works on receipts while the server
+// fans a post out). It prints one PUSHRESULT
 // line with the figures and exits non-zero when a subscriber missed a post
 // or got one twice.
 package main
@@ -69,7 +72,7 @@ func main() {
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}}
 
 	if *listen {
-		b.listen(*nSSE, *nCB, base+*topicFile)
+		b.listen(*nSSE, *nCB, *posts, base+*topicFile)
 		return
 	}
 
@@ -82,36 +85,39 @@ func main() {
 	}
 
 	rss0 := rssKB(*pid)
-	streams, cbs := newReceipts(*nSSE), newReceipts(*nCB)
-	child := b.startListener(*nSSE, *nCB, *topicFile, streams, cbs)
+	child := b.startListener(*nSSE, *nCB, *posts, *topicFile)
 	time.Sleep(2 * time.Second) // let the server's goroutines settle
 	rss1 := rssKB(*pid)
 
 	cpuServer0, cpuSubs0 := cpuTicks(*pid), cpuTicks(child.cmd.Process.Pid)
 	var withSubs []time.Duration
-	var sseLat, cbLat, sseSent, cbSent []time.Duration
-	var sseAll, cbAll []time.Duration // per post: the time until the last subscriber had it
+	starts, answers := make([]time.Time, *posts), make([]time.Time, *posts)
 	for i := range *posts {
-		id := fmt.Sprintf("live-%d", i)
-		d, start, at := b.post(id)
+		var d time.Duration
+		d, starts[i], answers[i] = b.post(fmt.Sprintf("live-%d", i))
 		withSubs = append(withSubs, d)
-		key := b.id(id)
-		s := waitAll(streams.times, key, *nSSE, b.wait)
-		c := waitAll(cbs.times, key, *nCB, b.wait)
-		sseLat, sseSent = append(sseLat, since(s, at)...), append(sseSent, since(s, start)...)
-		cbLat, cbSent = append(cbLat, since(c, at)...), append(cbSent, since(c, start)...)
-		if len(s) > 0 {
-			sseAll = append(sseAll, slices.Max(since(s, start)))
-		}
-		if len(c) > 0 {
-			cbAll = append(cbAll, slices.Max(since(c, start)))
-		}
+		child.wait(i, *nSSE > 0, *nCB > 0, b.wait)
 		time.Sleep(*gap)
 	}
 	cpuServer, cpuSubs := cpuTicks(*pid)-cpuServer0, cpuTicks(child.cmd.Process.Pid)-cpuSubs0
 	child.stop()
-	missed, dup := streams.check(b, *posts, *nSSE)
-	cmissed, _ := cbs.check(b, *posts, *nCB)
+	var sseLat, cbLat, sseSent, cbSent []time.Duration
+	var sseAll, cbAll []time.Duration // per post: the time until the last subscriber had it
+	missed, cmissed := 0, 0
+	for i := range *posts {
+		s, m := child.times("s", i)
+		c, cm := child.times("c", i)
+		missed, cmissed = missed+m, cmissed+cm
+		sseLat, sseSent = append(sseLat, since(s, answers[i])...), append(sseSent, since(s, starts[i])...)
+		cbLat, cbSent = append(cbLat, since(c, answers[i])...), append(cbSent, since(c, starts[i])...)
+		if len(s) > 0 {
+			sseAll = append(sseAll, slices.Max(since(s, starts[i])))
+		}
+		if len(c) > 0 {
+			cbAll = append(cbAll, slices.Max(since(c, starts[i])))
+		}
+	}
+	dup := int(child.dup)
 	cdup := 0 // a full-feed delivery repeats earlier posts: duplicates are counted on the streams
 	perConn := 0.0
 	if *nSSE > 0 && rss1 > rss0 {
@@ -136,22 +142,38 @@ func main() {
 type bench struct {
 	base, token, run string
 	wait             time.Duration
-	client           *http.Client
+	client           *http.Client // the subscriptions'
+	conn             net.Conn     // the posts'
+	connR            *bufio.Reader
 }
 
 // id is the article id of post name in this run.
 func (b *bench) id(name string) string { return "pushbench-" + b.run + "-" + name }
 
 // post POSTs a small article and returns the request's latency, when it
-// started and when its response arrived.
+// started and when its response arrived. The request is written and its
+// response read by this goroutine on a connection of its own (kept for
+// the next post), not through a Transport's goroutines, each of which
+// would wait for a core while the server fans the post out: the time
+// measured is the server's answer, not this process's scheduling.
 func (b *bench) post(name string) (time.Duration, time.Time, time.Time) {
 	id := b.id(name)
 	doc := fmt.Sprintf("---\nid: %s\ntitle: \"속보 %s\"\ncategories: [Breaking]\nexcerpt: 푸시 벤치마크\n---\n<p>본문 <b><span style=\"color: #ee2323;\">핵심 문장입니다.</span></b></p>\n", id, name)
 	req, _ := http.NewRequest(http.MethodPost, b.base+"api/articles", strings.NewReader(doc))
 	req.Header.Set("Authorization", "Bearer "+b.token)
 	req.Header.Set("Content-Type", "text/markdown; charset=utf-8")
+	if b.conn == nil {
+		c, err := net.Dial("tcp", req.URL.Host)
+		if err != nil {
+			fail("post %s: %v", id, err)
+		}
+		b.conn, b.connR = c, bufio.NewReader(c)
+	}
 	start := time.Now()
-	resp, err := b.client.Do(req)
+	if err := req.Write(b.conn); err != nil {
+		fail("post %s: %v", id, err)
+	}
+	resp, err := http.ReadResponse(b.connR, req)
 	if err != nil {
 		fail("post %s: %v", id, err)
 	}
@@ -161,54 +183,65 @@ func (b *bench) post(name string) (time.Duration, time.Time, time.Time) {
 	if resp.StatusCode != http.StatusCreated {
 		fail("post %s: %s", id, resp.Status)
 	}
+	if resp.Close {
+		b.conn.Close()
+		b.conn = nil
+	}
 	return at.Sub(start), start, at
 }
 
-// receipts records, per article id, when each subscriber received it.
+// receipts records when each subscriber first received each measured post
+// (ids prefix0 … prefix(posts-1)), in arrays set without a lock, and calls
+// full once every subscriber has a post.
 type receipts struct {
-	mu  sync.Mutex
-	got map[string][]time.Time
-	// per subscriber: how many times it saw each id
-	seen    []map[string]int
-	dropped atomic.Int64
-	badSig  atomic.Int64
-	cancel  context.CancelFunc
-	// report, in the subscribers' process, sends each receipt to the
-	// parent (listen).
-	report func(sub int, id string, at time.Time)
+	prefix string
+	at     [][]int64      // [post][subscriber]: the first receipt, in Unix ns; 0 before
+	count  []atomic.Int64 // [post]: the subscribers that have it
+	dup    atomic.Int64   // receipts beyond the first
+	full   func(post int)
+	cancel context.CancelFunc
 }
 
-func newReceipts(n int) *receipts {
-	r := &receipts{got: map[string][]time.Time{}, seen: make([]map[string]int, n)}
-	for i := range r.seen {
-		r.seen[i] = map[string]int{}
+func newReceipts(prefix string, posts, n int) *receipts {
+	r := &receipts{prefix: prefix, at: make([][]int64, posts), count: make([]atomic.Int64, posts), full: func(int) {}}
+	for i := range r.at {
+		r.at[i] = make([]int64, n)
 	}
 	return r
 }
 
-func (r *receipts) add(sub int, id string, at time.Time) {
-	if r.report != nil {
-		r.report(sub, id, at)
+// add records that sub received the post whose number follows the prefix
+// at the start of rest, at the Unix time at (ns).
+func (r *receipts) add(sub int, rest []byte, at int64) {
+	end := 0
+	for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+		end++
 	}
-	r.mu.Lock()
-	r.seen[sub][id]++
-	if r.seen[sub][id] == 1 {
-		r.got[id] = append(r.got[id], at)
+	post, err := strconv.Atoi(string(rest[:end]))
+	if err != nil || post < 0 || post >= len(r.at) || sub < 0 || sub >= len(r.at[post]) {
+		return
 	}
-	r.mu.Unlock()
+	if !atomic.CompareAndSwapInt64(&r.at[post][sub], 0, at) {
+		r.dup.Add(1)
+		return
+	}
+	if r.count[post].Add(1) == int64(len(r.at[post])) {
+		r.full(post)
+	}
 }
 
-// first records id for sub only the first time it is seen.
-func (r *receipts) first(sub int, id string, at time.Time) {
-	r.mu.Lock()
-	first := r.seen[sub][id] == 0
-	if first {
-		r.seen[sub][id] = 1
-		r.got[id] = append(r.got[id], at)
-	}
-	r.mu.Unlock()
-	if first && r.report != nil {
-		r.report(sub, id, at)
+// scan records every measured post that b mentions, as received by sub at
+// at; it returns how many it found.
+func (r *receipts) scan(sub int, b []byte, at int64) int {
+	n := 0
+	for {
+		i := bytes.Index(b, []byte(r.prefix))
+		if i < 0 {
+			return n
+		}
+		b = b[i+len(r.prefix):]
+		r.add(sub, b, at)
+		n++
 	}
 }
 
@@ -218,53 +251,29 @@ func (r *receipts) close() {
 	}
 }
 
-// check counts, over the posts with subscribers, the subscribers that
-// never got one and the receipts beyond the first.
-func (r *receipts) check(b *bench, posts, n int) (missed, dup int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i := range posts {
-		id := b.id(fmt.Sprintf("live-%d", i))
-		for s := range n {
-			switch c := r.seen[s][id]; {
-			case c == 0:
-				missed++
-			case c > 1:
-				dup += c - 1
-			}
-		}
-	}
-	return missed, dup
-}
-
-// waitAll waits until n subscribers have id (or the wait is over) and
-// returns their receipt times.
-func waitAll(m func(string) []time.Time, id string, n int, wait time.Duration) []time.Time {
-	deadline := time.Now().Add(wait)
-	for {
-		got := m(id)
-		if len(got) >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func (r *receipts) times(id string) []time.Time {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.got[id])
-}
-
 // openStreams opens n SSE streams on /events and returns once each has
 // its response headers.
-func (b *bench) openStreams(n int) *streamSet {
+func (b *bench) openStreams(n int, r *receipts) *streamSet {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &streamSet{receipts: newReceipts(n)}
-	s.cancel = cancel
-	// One connection per stream, as n browsers would have.
-	tr := &http.Transport{MaxConnsPerHost: 0, DisableCompression: true, DialContext: (&net.Dialer{}).DialContext}
-	client := &http.Client{Transport: tr}
+	s := &streamSet{receipts: r}
+	u, err := url.Parse(b.base + "events")
+	if err != nil {
+		fail("%v", err)
+	}
+	// One connection per stream, as n browsers would have, each read by
+	// its own goroutine straight from the connection (http.ReadResponse
+	// undoes the chunking), without a Transport's goroutines in between:
+	// the less CPU the subscribers take, the more the server has.
+	var mu sync.Mutex
+	var conns []net.Conn
+	s.cancel = func() {
+		cancel()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}
 	var ready sync.WaitGroup
 	sem := make(chan struct{}, 200) // connecting, not open: 200 handshakes at a time
 	for i := range n {
@@ -274,22 +283,31 @@ func (b *bench) openStreams(n int) *streamSet {
 			var once sync.Once
 			done := func() { once.Do(func() { <-sem; ready.Done() }) }
 			defer done()
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.base+"events", nil)
-			req.Header.Set("Accept", "text/event-stream")
-			resp, err := client.Do(req)
+			c, err := net.Dial("tcp", u.Host)
 			if err != nil {
 				s.dropped.Add(1)
 				return
 			}
-			defer resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			defer c.Close()
+			req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
+			req.Header.Set("Accept", "text/event-stream")
+			br := bufio.NewReaderSize(c, 1024)
+			if req.Write(c) != nil {
+				s.dropped.Add(1)
+				return
+			}
+			resp, err := http.ReadResponse(br, req)
+			if err != nil || resp.StatusCode != http.StatusOK {
 				s.dropped.Add(1)
 				return
 			}
 			done()
-			br := bufio.NewReaderSize(resp.Body, 1024)
+			lines := bufio.NewReaderSize(resp.Body, 1024)
 			for {
-				line, err := br.ReadSlice('\n')
+				line, err := lines.ReadSlice('\n')
 				if err != nil {
 					if ctx.Err() == nil {
 						s.dropped.Add(1)
@@ -299,9 +317,9 @@ func (b *bench) openStreams(n int) *streamSet {
 				if !bytes.HasPrefix(line, []byte("data:")) {
 					continue
 				}
-				at := time.Now()
-				if id := jsonID(line); id != "" {
-					s.add(i, id, at)
+				// An event is one post: a duplicate counts twice.
+				if _, rest, ok := bytes.Cut(line, []byte(`"id":"`+s.prefix)); ok {
+					s.add(i, rest, time.Now().UnixNano())
 				}
 			}
 		}()
@@ -310,31 +328,25 @@ func (b *bench) openStreams(n int) *streamSet {
 	return s
 }
 
-type streamSet struct{ *receipts }
-
-// jsonID finds "id":"…" in an event's data line.
-func jsonID(line []byte) string {
-	_, rest, ok := bytes.Cut(line, []byte(`"id":"`))
-	if !ok {
-		return ""
-	}
-	id, _, _ := bytes.Cut(rest, []byte(`"`))
-	return string(id)
+type streamSet struct {
+	*receipts
+	dropped atomic.Int64
 }
 
 // callbackSet is n WebSub callbacks served by one listener of this
 // process, at /cb/0 … /cb/n-1.
 type callbackSet struct {
 	*receipts
+	n        int
 	verified atomic.Int64
+	badSig   atomic.Int64
 	secret   []byte
-	prefix   string
 }
 
 // subscribe starts the callbacks' server, subscribes each to topic and
 // waits until the hub has verified them all.
-func (b *bench) subscribe(n int, topic string) (*callbackSet, error) {
-	c := &callbackSet{receipts: newReceipts(n), secret: []byte("push-bench-secret"), prefix: "pushbench-" + b.run + "-live-"}
+func (b *bench) subscribe(n int, topic string, r *receipts) (*callbackSet, error) {
+	c := &callbackSet{receipts: r, n: n, secret: []byte("push-bench-secret")}
 	if n == 0 {
 		return c, nil
 	}
@@ -386,7 +398,7 @@ func (b *bench) subscribe(n int, topic string) (*callbackSet, error) {
 // deliveries: every post of this run the delivered feed carries.
 func (c *callbackSet) serve(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/cb/"))
-	if err != nil || n < 0 || n >= len(c.seen) {
+	if err != nil || n < 0 || n >= c.n {
 		http.NotFound(w, r)
 		return
 	}
@@ -399,7 +411,7 @@ func (c *callbackSet) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := io.ReadAll(r.Body)
-	at := time.Now()
+	at := time.Now().UnixNano()
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -410,90 +422,87 @@ func (c *callbackSet) serve(w http.ResponseWriter, r *http.Request) {
 		c.badSig.Add(1)
 	}
 	// A full-feed delivery carries the earlier posts too: each post counts
-	// once, when it first arrives (duplicates are counted on the streams,
-	// where each event is one post).
-	for rest := body; ; {
-		i := bytes.Index(rest, []byte(c.prefix))
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len(c.prefix):]
-		end := 0
-		for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
-			end++
-		}
-		c.first(n, c.prefix+string(rest[:end]), at)
-	}
+	// when it first arrives, and the repeats (this receipts' dup) are not
+	// duplicates; those are counted on the streams, where an event is one
+	// post.
+	c.scan(n, body, at)
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // listen is the subscribers' process: it subscribes the callbacks, opens
-// the streams, says "ready", then reports each receipt on stdout as
-// "s|c SUB ID UNIXNANO" until its stdin closes, and ends with "end
-// DROPPED BADSIG".
-func (b *bench) listen(nSSE, nCB int, topic string) {
-	out := bufio.NewWriterSize(os.Stdout, 64<<10)
+// the streams and says "ready"; then, for each post, "full s|c POST" once
+// every stream or callback has it. When its stdin closes it writes, per
+// kind and post, "times s|c POST T…" (Unix ns of each subscriber's first
+// receipt, 0 for none) and ends with "end DROPPED BADSIG DUPLICATES".
+func (b *bench) listen(nSSE, nCB, posts int, topic string) {
+	out := bufio.NewWriterSize(os.Stdout, 1<<20)
 	var mu sync.Mutex
-	reporter := func(kind string) func(int, string, time.Time) {
-		return func(sub int, id string, at time.Time) {
+	full := func(kind string) func(int) {
+		return func(post int) {
 			mu.Lock()
-			fmt.Fprintf(out, "%s %d %s %d\n", kind, sub, id, at.UnixNano())
+			fmt.Fprintf(out, "full %s %d\n", kind, post)
+			out.Flush()
 			mu.Unlock()
 		}
 	}
-	cbs, err := b.subscribe(nCB, topic)
+	prefix := b.id("live-")
+	cr, sr := newReceipts(prefix, posts, nCB), newReceipts(prefix, posts, nSSE)
+	cr.full, sr.full = full("c"), full("s")
+	cbs, err := b.subscribe(nCB, topic, cr)
 	if err != nil {
 		fail("subscribe: %v", err)
 	}
-	cbs.report = reporter("c")
-	streams := b.openStreams(nSSE)
-	streams.report = reporter("s")
+	streams := b.openStreams(nSSE, sr)
 	mu.Lock()
 	fmt.Fprintln(out, "ready")
 	out.Flush()
 	mu.Unlock()
-	// Flush receipts as they come, without a write per receipt.
-	stop := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(2 * time.Millisecond):
-				mu.Lock()
-				out.Flush()
-				mu.Unlock()
-			}
-		}
-	}()
 	_, _ = io.Copy(io.Discard, os.Stdin)
-	close(stop)
 	streams.close()
 	cbs.close()
 	mu.Lock()
-	fmt.Fprintf(out, "end %d %d\n", streams.dropped.Load(), cbs.badSig.Load())
+	defer mu.Unlock()
+	for _, k := range []struct {
+		kind string
+		r    *receipts
+	}{{"s", sr}, {"c", cr}} {
+		for post, at := range k.r.at {
+			fmt.Fprintf(out, "times %s %d", k.kind, post)
+			for i := range at {
+				fmt.Fprintf(out, " %d", atomic.LoadInt64(&at[i]))
+			}
+			fmt.Fprintln(out)
+		}
+	}
+	fmt.Fprintf(out, "end %d %d %d\n", streams.dropped.Load(), cbs.badSig.Load(), sr.dup.Load())
 	out.Flush()
-	mu.Unlock()
 }
 
 // listener is the subscribers' process, seen from the parent.
 type listener struct {
-	cmd             *exec.Cmd
-	stdin           io.WriteCloser
-	end             chan struct{}
-	dropped, badSig int64
+	cmd                  *exec.Cmd
+	stdin                io.WriteCloser
+	end                  chan struct{}
+	full                 map[string]chan struct{} // "s 3": closed when every stream has post 3
+	at                   map[string][]int64       // "s 3": the receipts of post 3 on the streams
+	dropped, badSig, dup int64
 }
 
 // startListener starts the subscribers' process at nice 10 and returns
-// once its subscribers are ready; their receipts go to streams and cbs.
-func (b *bench) startListener(nSSE, nCB int, topicFile string, streams, cbs *receipts) *listener {
+// once its subscribers are ready.
+func (b *bench) startListener(nSSE, nCB, posts int, topicFile string) *listener {
 	self, err := os.Executable()
 	if err != nil {
 		fail("%v", err)
 	}
-	l := &listener{end: make(chan struct{})}
+	l := &listener{end: make(chan struct{}), full: map[string]chan struct{}{}, at: map[string][]int64{}}
+	for i := range posts {
+		for _, kind := range []string{"s", "c"} {
+			l.full[fmt.Sprintf("%s %d", kind, i)] = make(chan struct{})
+		}
+	}
 	l.cmd = exec.Command("nice", "-n", "10", self, "-listen", "-sse", strconv.Itoa(nSSE), "-callbacks", strconv.Itoa(nCB),
-		"-topic", topicFile, "-run", b.run, b.base)
+		"-posts", strconv.Itoa(posts), "-topic", topicFile, "-run", b.run, b.base)
 	l.cmd.Stderr = os.Stderr
 	l.stdin, _ = l.cmd.StdinPipe()
 	stdout, _ := l.cmd.StdoutPipe()
@@ -504,22 +513,26 @@ func (b *bench) startListener(nSSE, nCB int, topicFile string, streams, cbs *rec
 	go func() {
 		defer close(l.end)
 		sc := bufio.NewScanner(stdout)
+		sc.Buffer(nil, 64<<20)
 		for sc.Scan() {
 			f := strings.Fields(sc.Text())
 			switch {
 			case len(f) == 1 && f[0] == "ready":
 				close(ready)
-			case len(f) == 3 && f[0] == "end":
+			case len(f) == 3 && f[0] == "full":
+				if ch, ok := l.full[f[1]+" "+f[2]]; ok {
+					close(ch)
+				}
+			case len(f) >= 3 && f[0] == "times":
+				at := make([]int64, len(f)-3)
+				for i, v := range f[3:] {
+					at[i], _ = strconv.ParseInt(v, 10, 64)
+				}
+				l.at[f[1]+" "+f[2]] = at
+			case len(f) == 4 && f[0] == "end":
 				l.dropped, _ = strconv.ParseInt(f[1], 10, 64)
 				l.badSig, _ = strconv.ParseInt(f[2], 10, 64)
-			case len(f) == 4:
-				sub, _ := strconv.Atoi(f[1])
-				ns, _ := strconv.ParseInt(f[3], 10, 64)
-				if f[0] == "s" {
-					streams.add(sub, f[2], time.Unix(0, ns))
-				} else {
-					cbs.first(sub, f[2], time.Unix(0, ns))
-				}
+				l.dup, _ = strconv.ParseInt(f[3], 10, 64)
 			}
 		}
 	}()
@@ -531,6 +544,38 @@ func (b *bench) startListener(nSSE, nCB int, topicFile string, streams, cbs *rec
 		fail("the subscribers were not ready after 3 minutes")
 	}
 	return l
+}
+
+// wait waits until every stream (if sse) and every callback (if cb) has
+// post i, or for at most d.
+func (l *listener) wait(i int, sse, cb bool, d time.Duration) {
+	timeout := time.After(d)
+	for _, k := range []struct {
+		kind string
+		on   bool
+	}{{"s", sse}, {"c", cb}} {
+		if !k.on {
+			continue
+		}
+		select {
+		case <-l.full[fmt.Sprintf("%s %d", k.kind, i)]:
+		case <-timeout:
+			return
+		}
+	}
+}
+
+// times returns the receipts of post i by the subscribers of kind, and
+// how many subscribers never received it. Call it after stop.
+func (l *listener) times(kind string, i int) (ts []time.Time, missed int) {
+	for _, ns := range l.at[fmt.Sprintf("%s %d", kind, i)] {
+		if ns == 0 {
+			missed++
+			continue
+		}
+		ts = append(ts, time.Unix(0, ns))
+	}
+	return ts, missed
 }
 
 // stop ends the subscribers' process and waits for its last report.
