@@ -83,7 +83,8 @@ func refusePrivate(network, address string, _ syscall.RawConn) error {
 
 // newClient returns the client of the hub's requests: each bounded by
 // timeout, redirects not followed, no proxy (the check must see the
-// subscriber's address), idle connections kept for conns at once;
+// subscriber's address), idle connections kept for conns at once, a
+// request written through a buffer that holds most feeds whole;
 // addresses that are not public refused when refuse is true.
 func newClient(timeout time.Duration, conns int, refuse bool) *http.Client {
 	d := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
@@ -100,6 +101,10 @@ func newClient(timeout time.Duration, conns int, refuse bool) *http.Client {
 			MaxIdleConns:          conns,
 			MaxIdleConnsPerHost:   conns,
 			IdleConnTimeout:       90 * time.Second,
+			// A delivery's headers and a feed of up to 64 KiB leave in one
+			// write, not one per 4 KiB: a third less of the hub's CPU per
+			// delivery (bench/README.md, "Push").
+			WriteBufferSize: 64 << 10,
 		},
 		Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
