@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -27,24 +28,25 @@ type feedURL struct{ kind, url string }
 
 // loop is the measuring client: one keep-alive connection for the POST
 // and every GET, so a round measures the server, not connection setup.
+// Each request is written and its response read by the loop's goroutine
+// itself (http.ReadResponse), not through a Transport, which hands every
+// request and response between goroutines of its own, each of which may
+// wait for one of the two cores the server is rendering on.
 type loop struct {
-	cfg    config
-	tr     *http.Transport
-	client *http.Client
-	feeds  []feedURL
-	last   time.Time // the previous article's date
+	cfg   config
+	host  string
+	conn  net.Conn // nil until the first request, and after a failed one
+	br    *bufio.Reader
+	feeds []feedURL
+	last  time.Time // the previous article's date
 }
 
 func newLoop(cfg config) *loop {
-	tr := &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-		MaxConnsPerHost:     1,
-		MaxIdleConnsPerHost: 1,
-		// Accept-Encoding is set by hand; this keeps the Transport from
-		// adding its own and from decompressing behind our back.
-		DisableCompression: true,
+	u, err := url.Parse(cfg.base)
+	if err != nil || u.Host == "" {
+		u = &url.URL{Host: "127.0.0.1:8080"}
 	}
-	l := &loop{cfg: cfg, tr: tr, client: &http.Client{Transport: tr, Timeout: cfg.timeout}}
+	l := &loop{cfg: cfg, host: u.Host}
 	cat := "/category/" + url.PathEscape(cfg.category)
 	for _, prefix := range []string{"", cat} {
 		for _, kind := range []string{"rss", "atom", "json"} {
@@ -54,7 +56,40 @@ func newLoop(cfg config) *loop {
 	return l
 }
 
-func (l *loop) close() { l.tr.CloseIdleConnections() }
+func (l *loop) close() {
+	if l.conn != nil {
+		l.conn.Close()
+		l.conn = nil
+	}
+}
+
+// do sends req on the loop's connection and returns its response with the
+// whole body read.
+func (l *loop) do(req *http.Request) (*http.Response, []byte, error) {
+	if l.conn == nil {
+		c, err := net.DialTimeout("tcp", l.host, 5*time.Second)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.conn, l.br = c, bufio.NewReaderSize(c, 64<<10)
+	}
+	_ = l.conn.SetDeadline(time.Now().Add(l.cfg.timeout))
+	if err := req.Write(l.conn); err != nil {
+		l.close()
+		return nil, nil, err
+	}
+	resp, err := http.ReadResponse(l.br, req)
+	if err != nil {
+		l.close()
+		return nil, nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.Close {
+		l.close()
+	}
+	return resp, body, err
+}
 
 // roundResult is one round's measures; gets counts every GET it took.
 type roundResult struct {
@@ -133,12 +168,7 @@ func (l *loop) post(doc []byte) (string, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+l.cfg.token)
 	req.Header.Set("Content-Type", "text/markdown; charset=utf-8")
-	resp, err := l.client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	resp, body, err := l.do(req)
 	if err != nil {
 		return "", err
 	}
@@ -162,12 +192,7 @@ func (l *loop) get(u string) (io.Reader, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept-Encoding", "gzip")
-	resp, err := l.client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	resp, body, err := l.do(req)
 	if err != nil {
 		return nil, err
 	}
