@@ -41,19 +41,23 @@ type loop struct {
 	last  time.Time // the previous article's date
 }
 
-func newLoop(cfg config) *loop {
+func newLoop(cfg config) (*loop, error) {
 	u, err := url.Parse(cfg.base)
-	if err != nil || u.Host == "" {
-		u = &url.URL{Host: "127.0.0.1:8080"}
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return nil, fmt.Errorf("-url %q: an http:// URL with a host (this client speaks plain HTTP/1.1)", cfg.base)
 	}
-	l := &loop{cfg: cfg, host: u.Host}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "80")
+	}
+	l := &loop{cfg: cfg, host: host}
 	cat := "/category/" + url.PathEscape(cfg.category)
 	for _, prefix := range []string{"", cat} {
 		for _, kind := range []string{"rss", "atom", "json"} {
 			l.feeds = append(l.feeds, feedURL{kind, cfg.base + prefix + "/feed." + kind})
 		}
 	}
-	return l
+	return l, nil
 }
 
 func (l *loop) close() {
@@ -73,7 +77,9 @@ func (l *loop) do(req *http.Request) (*http.Response, []byte, error) {
 		}
 		l.conn, l.br = c, bufio.NewReaderSize(c, 64<<10)
 	}
-	_ = l.conn.SetDeadline(time.Now().Add(l.cfg.timeout))
+	if l.cfg.timeout > 0 {
+		_ = l.conn.SetDeadline(time.Now().Add(l.cfg.timeout))
+	}
 	if err := req.Write(l.conn); err != nil {
 		l.close()
 		return nil, nil, err

@@ -76,7 +76,10 @@ func main() {
 }
 
 func run(cfg config, rounds, warmup, readers, prefill int, gap time.Duration) error {
-	l := newLoop(cfg)
+	l, err := newLoop(cfg)
+	if err != nil {
+		return err
+	}
 	defer l.close()
 
 	ctx, stop := context.WithCancel(context.Background())

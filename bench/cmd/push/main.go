@@ -105,8 +105,8 @@ func main() {
 	var sseAll, cbAll []time.Duration // per post: the time until the last subscriber had it
 	missed, cmissed := 0, 0
 	for i := range *posts {
-		s, m := child.times("s", i)
-		c, cm := child.times("c", i)
+		s, m := child.times("s", i, *nSSE)
+		c, cm := child.times("c", i, *nCB)
 		missed, cmissed = missed+m, cmissed+cm
 		sseLat, sseSent = append(sseLat, since(s, answers[i])...), append(sseSent, since(s, starts[i])...)
 		cbLat, cbSent = append(cbLat, since(c, answers[i])...), append(cbSent, since(c, starts[i])...)
@@ -162,20 +162,35 @@ func (b *bench) post(name string) (time.Duration, time.Time, time.Time) {
 	req, _ := http.NewRequest(http.MethodPost, b.base+"api/articles", strings.NewReader(doc))
 	req.Header.Set("Authorization", "Bearer "+b.token)
 	req.Header.Set("Content-Type", "text/markdown; charset=utf-8")
-	if b.conn == nil {
-		c, err := net.Dial("tcp", req.URL.Host)
-		if err != nil {
+	// A connection idle for long (the subscribers' setup may take
+	// minutes) may have been closed by the server: it is dialled again
+	// once, and the post timed on the new one.
+	var resp *http.Response
+	var start time.Time
+	for attempt := 0; ; attempt++ {
+		reused := b.conn != nil
+		if !reused {
+			c, err := net.Dial("tcp", req.URL.Host)
+			if err != nil {
+				fail("post %s: %v", id, err)
+			}
+			b.conn, b.connR = c, bufio.NewReader(c)
+		}
+		_ = b.conn.SetDeadline(time.Now().Add(30 * time.Second))
+		start = time.Now()
+		err := req.Write(b.conn)
+		if err == nil {
+			resp, err = http.ReadResponse(b.connR, req)
+		}
+		if err == nil {
+			break
+		}
+		b.conn.Close()
+		b.conn = nil
+		if !reused || attempt > 0 {
 			fail("post %s: %v", id, err)
 		}
-		b.conn, b.connR = c, bufio.NewReader(c)
-	}
-	start := time.Now()
-	if err := req.Write(b.conn); err != nil {
-		fail("post %s: %v", id, err)
-	}
-	resp, err := http.ReadResponse(b.connR, req)
-	if err != nil {
-		fail("post %s: %v", id, err)
+		req.Body = io.NopCloser(strings.NewReader(doc))
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -486,6 +501,8 @@ type listener struct {
 	full                 map[string]chan struct{} // "s 3": closed when every stream has post 3
 	at                   map[string][]int64       // "s 3": the receipts of post 3 on the streams
 	dropped, badSig, dup int64
+	ended                bool  // the "end" line arrived
+	err                  error // reading the child's output failed
 }
 
 // startListener starts the subscribers' process at nice 10 and returns
@@ -533,8 +550,10 @@ func (b *bench) startListener(nSSE, nCB, posts int, topicFile string) *listener 
 				l.dropped, _ = strconv.ParseInt(f[1], 10, 64)
 				l.badSig, _ = strconv.ParseInt(f[2], 10, 64)
 				l.dup, _ = strconv.ParseInt(f[3], 10, 64)
+				l.ended = true
 			}
 		}
+		l.err = sc.Err()
 	}()
 	select {
 	case <-ready:
@@ -567,8 +586,12 @@ func (l *listener) wait(i int, sse, cb bool, d time.Duration) {
 
 // times returns the receipts of post i by the subscribers of kind, and
 // how many subscribers never received it. Call it after stop.
-func (l *listener) times(kind string, i int) (ts []time.Time, missed int) {
-	for _, ns := range l.at[fmt.Sprintf("%s %d", kind, i)] {
+func (l *listener) times(kind string, i, n int) (ts []time.Time, missed int) {
+	at := l.at[fmt.Sprintf("%s %d", kind, i)]
+	if len(at) != n {
+		fail("the subscribers reported %d receipts of post %d (%s), for %d subscribers", len(at), i, kind, n)
+	}
+	for _, ns := range at {
 		if ns == 0 {
 			missed++
 			continue
@@ -578,11 +601,18 @@ func (l *listener) times(kind string, i int) (ts []time.Time, missed int) {
 	return ts, missed
 }
 
-// stop ends the subscribers' process and waits for its last report.
+// stop ends the subscribers' process and waits for its last report; a
+// process that ended without it, or whose report was cut, fails the run.
 func (l *listener) stop() {
 	l.stdin.Close()
 	<-l.end
-	_ = l.cmd.Wait()
+	err := l.cmd.Wait()
+	switch {
+	case l.err != nil:
+		fail("reading the subscribers' report: %v", l.err)
+	case !l.ended:
+		fail("the subscribers' process ended without its report (%v)", err)
+	}
 }
 
 // cpuTicks is the user+system CPU time of pid in clock ticks (1/100 s on

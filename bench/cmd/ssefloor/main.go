@@ -39,13 +39,13 @@ func main() {
 	n := flag.Int("n", 10000, "connections")
 	posts := flag.Int("posts", 20, "events, a second apart")
 	size := flag.Int("size", 600, "bytes of each event")
-	mode := flag.String("mode", "goroutines", "goroutines (one per connection) or loop (one writer)")
+	mode := flag.String("mode", "goroutines", "goroutines (one writer per connection), loop (one writer) or http (a net/http handler per connection)")
 	role := flag.String("role", "server", "server, or client (the child)")
 	addr := flag.String("addr", "", "the server's address (client)")
 	flag.Parse()
 	var err error
 	if *role == "client" {
-		err = client(*addr, *n, *posts, *mode == "http")
+		err = client(*addr, *n, *posts, *size, *mode == "http")
 	} else {
 		err = server(*n, *posts, *size, *mode)
 	}
@@ -63,21 +63,26 @@ func server(n, posts, size int, mode string) error {
 	if err != nil {
 		return err
 	}
-	child := exec.Command(os.Args[0], "-role", "client", "-addr", ln.Addr().String(), "-n", strconv.Itoa(n), "-posts", strconv.Itoa(posts), "-mode", mode)
+	child := exec.Command(os.Args[0], "-role", "client", "-addr", ln.Addr().String(), "-n", strconv.Itoa(n), "-posts", strconv.Itoa(posts), "-mode", mode, "-size", strconv.Itoa(size))
 	child.Stderr = os.Stderr
-	out, err := child.StdoutPipe()
-	if err != nil {
-		return err
-	}
+	var out bytes.Buffer // the child's result, complete once it has exited
+	child.Stdout = &out
 	if err := child.Start(); err != nil {
 		return err
 	}
+	// A child that fails (too few file descriptors, say) ends the wait for
+	// its connections: closing the listener fails Accept, and the http
+	// mode's wait gives up.
+	exited := make(chan error, 1)
+	go func() { exited <- child.Wait(); ln.Close() }()
 	conns := make([]net.Conn, 0, n)
 	chans := make([]chan []byte, n)
 	if mode == "http" {
 		var mu sync.Mutex
 		var opened sync.WaitGroup
 		opened.Add(n)
+		all := make(chan struct{})
+		go func() { opened.Wait(); close(all) }()
 		go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ch := make(chan []byte, 4)
 			mu.Lock()
@@ -97,12 +102,16 @@ func server(n, posts, size int, mode string) error {
 				}
 			}
 		}))
-		opened.Wait()
+		select {
+		case <-all:
+		case err := <-exited:
+			return fmt.Errorf("the client ended before its %d streams were open: %v", n, err)
+		}
 	}
 	for len(conns) < n {
 		c, err := ln.Accept()
 		if err != nil {
-			return err
+			return fmt.Errorf("the client's connections: %w", err)
 		}
 		conns = append(conns, c)
 	}
@@ -142,16 +151,26 @@ func server(n, posts, size int, mode string) error {
 		time.Sleep(time.Second)
 		cpu += cpuTime() - before
 	}
-	var res result
-	if err := json.NewDecoder(out).Decode(&res); err != nil {
-		return fmt.Errorf("the client's result: %w", err)
-	}
+	// Every event has had a second to arrive: the child, which stops after
+	// the last, ends; a connection cut here counts its events as missing.
 	for _, c := range conns {
 		if c != nil {
 			c.Close()
 		}
 	}
-	_ = child.Wait()
+	select {
+	case err := <-exited:
+		if err != nil {
+			return fmt.Errorf("the client: %w", err)
+		}
+	case <-time.After(time.Minute):
+		_ = child.Process.Kill()
+		return fmt.Errorf("the client did not end a minute after the last event")
+	}
+	var res result
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		return fmt.Errorf("the client's result: %w", err)
+	}
 	fmt.Printf("ssefloor: %d connections, %d posts of %d bytes, mode %s\n", n, posts, size, mode)
 	fmt.Printf("p50 (median of posts) %.1f ms, p99 %.1f ms (min %.1f, max %.1f); events missing %d\n",
 		median(res.P50), median(res.P99), slices.Min(res.P99), slices.Max(res.P99), res.Missing)
@@ -166,7 +185,7 @@ type result struct {
 	Missing  int
 }
 
-func client(addr string, n, posts int, get bool) error {
+func client(addr string, n, posts, size int, get bool) error {
 	_ = syscall.Setpriority(syscall.PRIO_PROCESS, 0, 10)
 	lat := make([][]int64, posts) // per post, per connection, ns
 	for i := range lat {
@@ -186,7 +205,7 @@ func client(addr string, n, posts int, get bool) error {
 		}
 		wg.Go(func() {
 			defer c.Close()
-			r := bufio.NewReaderSize(c, 4096)
+			r := bufio.NewReaderSize(c, max(4096, 2*size))
 			for p := range posts {
 				var sent int64
 				for {
@@ -210,6 +229,13 @@ func client(addr string, n, posts int, get bool) error {
 	wg.Wait()
 	var res result
 	for _, l := range lat {
+		// A connection that ended early has no time for the rest: those
+		// count as missing, not as instant.
+		l = slices.DeleteFunc(l, func(d int64) bool { return d == 0 })
+		if len(l) == 0 {
+			res.P50, res.P99 = append(res.P50, 0), append(res.P99, 0)
+			continue
+		}
 		slices.Sort(l)
 		res.P50 = append(res.P50, float64(l[len(l)/2])/1e6)
 		res.P99 = append(res.P99, float64(l[len(l)*99/100])/1e6)
