@@ -109,12 +109,57 @@ func (c *Channel) ItemContext() string {
 	}, "\x00")
 }
 
-// Assembled is a feed document made by Assemble, with where each item's
-// fragment lies in it: Body[Starts[i]:Ends[i]] is item i's. A cache of
-// compressed parts cuts the body there.
+// Assembled is a feed document made by Assemble, kept as its pieces (the
+// frame's and the items' fragments) rather than copied into one: a feed
+// is mostly served compressed from kept parts (server/gzipparts.go), and
+// copying and zeroing half a megabyte for every render was a third of a
+// feed's assembly (bench/README.md, "Freshness"). Bytes makes the document.
 type Assembled struct {
-	Body         []byte
+	// Head comes before the first item (the whole document when there
+	// are none), Sep between two items, Tail after the last.
+	Head, Sep, Tail []byte
+	Items           [][]byte
+	// Item i lies at Starts[i]:Ends[i] of the document; Len is its size.
 	Starts, Ends []int
+	Len          int
+}
+
+// Pieces yields the document's pieces in order; joined, they are the
+// document.
+func (a *Assembled) Pieces(yield func([]byte) bool) {
+	if !yield(a.Head) {
+		return
+	}
+	for i, b := range a.Items {
+		if i > 0 && !yield(a.Sep) {
+			return
+		}
+		if !yield(b) {
+			return
+		}
+	}
+	yield(a.Tail)
+}
+
+// Bytes returns the document, a new copy.
+func (a *Assembled) Bytes() []byte {
+	return a.AppendRange(make([]byte, 0, a.Len), 0, a.Len)
+}
+
+// AppendRange appends the document's bytes from..to to dst.
+func (a *Assembled) AppendRange(dst []byte, from, to int) []byte {
+	at := 0 // where the piece starts in the document
+	for p := range a.Pieces {
+		end := at + len(p)
+		if end > from && at < to {
+			dst = append(dst, p[max(from-at, 0):min(to-at, len(p))]...)
+		}
+		if end >= to {
+			break
+		}
+		at = end
+	}
+	return dst
 }
 
 // Assemble returns the feed of items in format f, the same bytes as
@@ -127,26 +172,22 @@ func Assemble(f Format, c *Channel, items []*Article, item func(i int, full bool
 		return nil, err
 	}
 	if len(items) == 0 {
-		return &Assembled{Body: fr.Empty}, nil
+		return &Assembled{Head: fr.Empty, Len: len(fr.Empty)}, nil
 	}
-	frags := make([][]byte, len(items))
-	n := len(fr.Head) + len(fr.Tail) + (len(items)-1)*len(fr.Sep)
+	a := &Assembled{Head: fr.Head, Sep: fr.Sep, Tail: fr.Tail, Items: make([][]byte, len(items)),
+		Starts: make([]int, len(items)), Ends: make([]int, len(items))}
+	n := len(fr.Head)
 	for i, full := range c.Fulls(items) {
-		if frags[i], err = item(i, full); err != nil {
+		if a.Items[i], err = item(i, full); err != nil {
 			return nil, err
 		}
-		n += len(frags[i])
-	}
-	a := &Assembled{Body: make([]byte, 0, n), Starts: make([]int, len(items)), Ends: make([]int, len(items))}
-	a.Body = append(a.Body, fr.Head...)
-	for i, b := range frags {
 		if i > 0 {
-			a.Body = append(a.Body, fr.Sep...)
+			n += len(fr.Sep)
 		}
-		a.Starts[i] = len(a.Body)
-		a.Body = append(a.Body, b...)
-		a.Ends[i] = len(a.Body)
+		a.Starts[i] = n
+		n += len(a.Items[i])
+		a.Ends[i] = n
 	}
-	a.Body = append(a.Body, fr.Tail...)
+	a.Len = n + len(fr.Tail)
 	return a, nil
 }

@@ -20,16 +20,28 @@ func assemble(t testing.TB, f feed.Format, c *feed.Channel, items []*feed.Articl
 	if err != nil {
 		t.Fatalf("assemble %s: %v", f.Ext(), err)
 	}
+	body := a.Bytes()
+	if len(body) != a.Len {
+		t.Fatalf("assemble %s: %d bytes, Len says %d", f.Ext(), len(body), a.Len)
+	}
 	for i := range items {
 		frag, err := feed.Item(f, c, items[i], c.Fulls(items)[i])
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := a.Body[a.Starts[i]:a.Ends[i]]; !bytes.Equal(got, frag) {
+		if got := body[a.Starts[i]:a.Ends[i]]; !bytes.Equal(got, frag) {
 			t.Fatalf("assemble %s: item %d's span holds %q, not its fragment", f.Ext(), i, got)
 		}
+		// Ranges across the pieces: from inside the item before to
+		// inside this one, and this item with what follows it.
+		from, to := max(a.Starts[i]-7, 0), min(a.Ends[i]+5, len(body))
+		for _, r := range [][2]int{{from, a.Starts[i] + 3}, {a.Starts[i], a.Ends[i]}, {from, to}, {0, to}, {to, len(body)}} {
+			if got := a.AppendRange([]byte("x"), r[0], r[1]); !bytes.Equal(got[1:], body[r[0]:r[1]]) || got[0] != 'x' {
+				t.Fatalf("assemble %s: AppendRange(%d, %d) = %q, want %q", f.Ext(), r[0], r[1], got, body[r[0]:r[1]])
+			}
+		}
 	}
-	return a.Body
+	return body
 }
 
 // sameAssembled fails unless Assemble and Write make the same bytes.
@@ -187,7 +199,7 @@ func BenchmarkAssemble50(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				n = len(out.Body)
+				n = out.Len
 			}
 			b.SetBytes(int64(n))
 		})

@@ -157,8 +157,9 @@ func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render,
 		if e.err != nil {
 			c.remove(k)
 		} else {
-			// The identity body and, at most, its two compressed variants.
-			e.size = int64(len(e.r.identity.body)) * 3 / 2
+			// The identity body (counted whether it is made yet or
+			// not) and, at most, its two compressed variants.
+			e.size = int64(e.r.size) * 3 / 2
 			c.bytes += e.size
 			c.shrink(k)
 		}

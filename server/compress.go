@@ -82,7 +82,7 @@ func precompress(rd *rendered, coding string) {
 		return
 	}
 	lv.once.Do(func() {
-		body := rd.identity.body
+		body := rd.body()
 		level := compressionLevel(coding, len(body))
 		if level == uncompressed {
 			lv.err = errTooLarge

@@ -133,20 +133,27 @@ func TestGzipStitched(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := []string{"속보 ", "<p>", "</p>", "대통령실 ", "news ", "&amp; ", "협력 ", "\n"}
 	doc := func(sizes []int) *feed.Assembled {
-		a := &feed.Assembled{Body: []byte(`<?xml version="1.0"?><rss><channel><title>t</title>`)}
-		for i, n := range sizes {
+		head := `<?xml version="1.0"?><rss><channel><title>t</title>`
+		a := &feed.Assembled{Head: []byte(head), Sep: []byte(",\n    "), Tail: []byte("</channel></rss>\n")}
+		n := len(head)
+		for i, size := range sizes {
 			if i > 0 {
-				a.Body = append(a.Body, ",\n    "...)
+				n += len(a.Sep)
 			}
-			a.Starts = append(a.Starts, len(a.Body))
-			a.Body = append(a.Body, "<item>"...)
-			for len(a.Body)-a.Starts[i] < n {
-				a.Body = append(a.Body, words[rng.IntN(len(words))]...)
+			item := []byte("<item>")
+			for len(item) < size {
+				item = append(item, words[rng.IntN(len(words))]...)
 			}
-			a.Body = append(a.Body, "</item>"...)
-			a.Ends = append(a.Ends, len(a.Body))
+			item = append(item, "</item>"...)
+			a.Items = append(a.Items, item)
+			a.Starts = append(a.Starts, n)
+			n += len(item)
+			a.Ends = append(a.Ends, n)
 		}
-		a.Body = append(a.Body, "</channel></rss>\n"...)
+		a.Len = n + len(a.Tail)
+		if len(sizes) == 0 {
+			a.Head, a.Sep, a.Tail = append(a.Head, a.Tail...), nil, nil
+		}
 		return a
 	}
 	sizes := func(n, min, spread int) []int {
@@ -191,8 +198,8 @@ func TestGzipStitched(t *testing.T) {
 					t.Fatalf("round %d: %v", round, err)
 				}
 				got, err := io.ReadAll(zr)
-				if err != nil || !bytes.Equal(got, a.Body) {
-					t.Fatalf("round %d: %d of %d bytes back, %v", round, len(got), len(a.Body), err)
+				if err != nil || !bytes.Equal(got, a.Bytes()) || len(got) != a.Len {
+					t.Fatalf("round %d: %d of %d bytes back, %v", round, len(got), a.Len, err)
 				}
 			}
 		})

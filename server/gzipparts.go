@@ -88,22 +88,21 @@ func deflateAlone(b []byte, level int) []byte {
 // gzipAssembled returns the gzip member of a whose items' fragments have
 // the idents given (fragmentIdent), with the kept parts.
 func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
-	body := a.Body
-	n := len(a.Starts)
+	n := len(a.Items)
 	if n == 0 {
-		return gzipMember(body, deflateAlone(body, fs.level))
+		return gzipMember(a, deflateAlone(a.Head, fs.level))
 	}
 	parts := make([][]byte, 0, n+2)
-	parts = append(parts, deflateAlone(body[:a.Starts[0]], fs.level)) // the head
-	var w *flate.Writer                                               // compresses the parts not kept
-	var buf bytes.Buffer                                              // its output
-	run := false                                                      // w has just compressed the part before this one
-	for i := range n {
-		start, from := a.Starts[0], a.Starts[0] // the part, and its window
+	parts = append(parts, deflateAlone(a.Head, fs.level))
+	var w *flate.Writer  // compresses the parts not kept
+	var buf bytes.Buffer // its output
+	var window []byte    // the dictionary of a run
+	run := false         // w has just compressed the part before this one
+	for i, item := range a.Items {
 		k := partKey{item: idents[i], first: i == 0}
+		from := a.Starts[0] // where the part's window starts
 		if i > 0 {
-			start = a.Ends[i-1] // the separator before the item, then the item
-			from = max(from, start-windowSize)
+			from = max(from, a.Ends[i-1]-windowSize)
 			k.window = fs.windowIdent(a, idents, i, from)
 		}
 		if p, ok := fs.get(keptKey{part: k}); ok {
@@ -116,20 +115,29 @@ func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
 			defer releaseWriter(w, fs.level)
 		}
 		if !run {
-			w.ResetDict(&buf, body[from:start])
+			start := a.Starts[0]
+			if i > 0 {
+				start = a.Ends[i-1]
+			}
+			window = a.AppendRange(window[:0], from, start)
+			w.ResetDict(&buf, window)
 			run = true
 		}
 		// A writer that has compressed the parts before this one refers
 		// back into them as into a dictionary: its window is the same.
-		_, _ = w.Write(body[start:a.Ends[i]])
+		// Each part but the first starts with the separator.
+		if i > 0 {
+			_, _ = w.Write(a.Sep)
+		}
+		_, _ = w.Write(item)
 		_ = w.Flush()
 		p := bytes.Clone(buf.Bytes())
 		buf.Reset()
 		fs.put(keptKey{part: k}, p)
 		parts = append(parts, p)
 	}
-	parts = append(parts, deflateAlone(body[a.Ends[n-1]:], fs.level)) // the tail
-	return gzipMember(body, parts...)
+	parts = append(parts, deflateAlone(a.Tail, fs.level))
+	return gzipMember(a, parts...)
 }
 
 // windowIdent identifies the window of item i's part, body[from:start of
@@ -148,9 +156,9 @@ func (fs *fragments) windowIdent(a *feed.Assembled, idents []uint64, i, from int
 	return h.Sum64()
 }
 
-// gzipMember is the gzip member of body whose deflate parts are parts:
-// the header, the parts, the final block, the CRC-32 and length of body.
-func gzipMember(body []byte, parts ...[]byte) []byte {
+// gzipMember is the gzip member of a whose deflate parts are parts: the
+// header, the parts, the final block, the CRC-32 and length of a.
+func gzipMember(a *feed.Assembled, parts ...[]byte) []byte {
 	size := len(gzipHeader) + len(finalBlock) + 8
 	for _, p := range parts {
 		size += len(p)
@@ -161,6 +169,10 @@ func gzipMember(body []byte, parts ...[]byte) []byte {
 		out = append(out, p...)
 	}
 	out = append(out, finalBlock...)
-	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(body))
-	return binary.LittleEndian.AppendUint32(out, uint32(len(body)))
+	crc := uint32(0)
+	for p := range a.Pieces {
+		crc = crc32.Update(crc, crc32.IEEETable, p)
+	}
+	out = binary.LittleEndian.AppendUint32(out, crc)
+	return binary.LittleEndian.AppendUint32(out, uint32(a.Len))
 }

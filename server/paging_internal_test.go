@@ -45,7 +45,7 @@ func TestNoNextPastMaxOffset(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s page %d: %v", fc, page, err)
 			}
-			body := string(rd.identity.body)
+			body := string(rd.body())
 			i := strings.Index(body, `rel="next"`)
 			if page == last {
 				if i >= 0 {

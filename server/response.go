@@ -15,7 +15,13 @@ import (
 // first request that asks for it: a change costs one compression per
 // coding in use, never one per request.
 type rendered struct {
-	identity     variant
+	// identity is the body as it is; read it with body().
+	identity variant
+	size     int // of the identity body
+	// makeBody, when set, makes the identity body on first use
+	// (newFeedResponse).
+	makeBody     func() []byte
+	bodyOnce     sync.Once
 	gzip, br     lazyVariant
 	ctype        string
 	cacheControl string
@@ -57,6 +63,7 @@ func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, ext
 	modTime = modTime.UTC().Truncate(time.Second)
 	rd := &rendered{
 		identity:     variant{body: body, etag: `"` + tag + `"`, length: strconv.Itoa(len(body))},
+		size:         len(body),
 		ctype:        ctype,
 		cacheControl: cacheControl,
 		modTime:      modTime,
@@ -66,6 +73,14 @@ func newRendered(body []byte, ctype, cacheControl string, modTime time.Time, ext
 	rd.gzip.etag = `"` + tag + `-gz"`
 	rd.br.etag = `"` + tag + `-br"`
 	return rd
+}
+
+// body returns the identity body, made now if it is not yet.
+func (rd *rendered) body() []byte {
+	if rd.makeBody != nil {
+		rd.bodyOnce.Do(func() { rd.identity.body = rd.makeBody() })
+	}
+	return rd.identity.body
 }
 
 // lazy is rd's compressed variant in coding, gzip or br; nil for any
@@ -85,14 +100,14 @@ func (rd *rendered) lazy(coding string) *lazyVariant {
 // for its coding, falls back to identity.
 func (rd *rendered) encoded(coding string) (*variant, string) {
 	lv := rd.lazy(coding)
-	if lv == nil {
-		return &rd.identity, ""
+	if lv != nil {
+		precompress(rd, coding)
+		if lv.err == nil {
+			return &lv.variant, coding
+		}
 	}
-	precompress(rd, coding)
-	if lv.err != nil {
-		return &rd.identity, ""
-	}
-	return &lv.variant, coding
+	rd.body()
+	return &rd.identity, ""
 }
 
 // settled reports whether the second of modTime is over. Last-Modified

@@ -164,7 +164,7 @@ func (s *Server) Document(ctx context.Context, topic string) (body []byte, conte
 	if err != nil {
 		return nil, "", fmt.Errorf("document of %s: %w", topic, err)
 	}
-	return rd.identity.body, rd.ctype, nil
+	return rd.body(), rd.ctype, nil
 }
 
 // feedKey is the cache key serveFacetFeed files page p under: the facet
@@ -246,7 +246,7 @@ func (s *Server) ChangesDocument(ctx context.Context, topic string, changes []fe
 	if err != nil {
 		return nil, "", fmt.Errorf("changes of %s: %w", topic, err)
 	}
-	return a.Body, f.ContentType(), nil
+	return a.Bytes(), f.ContentType(), nil
 }
 
 // topicChannel is the channel of fc's feed (the site's for the zero
