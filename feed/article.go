@@ -88,3 +88,28 @@ func (e *InputError) Error() string {
 	}
 	return e.Msg
 }
+
+// AsCreated returns a as the store files it when it is new: dated now
+// when it has no date, updated when published unless it says otherwise,
+// its dates settled (SettleDates). A shallow copy is enough: only the
+// dates change, and slices are never written.
+func (a *Article) AsCreated(now time.Time) Article {
+	n := *a
+	if n.Published.IsZero() {
+		n.Published = now
+	}
+	if n.Updated.IsZero() {
+		n.Updated = n.Published
+	}
+	n.SettleDates()
+	return n
+}
+
+// SettleDates puts a's dates in their stored form: never updated before
+// published, and what JSON gives back (UTC, no monotonic clock reading).
+func (a *Article) SettleDates() {
+	if a.Updated.Before(a.Published) {
+		a.Updated = a.Published
+	}
+	a.Published, a.Updated = a.Published.UTC().Round(0), a.Updated.UTC().Round(0)
+}

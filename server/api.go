@@ -155,13 +155,15 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		// whose title makes the same id.
 		pre = append(pre, feed.KeepsTitle(parsed.Article))
 	}
+	prefilled := s.prefill(parsed.Article)
 	c, err := s.write.PutExpected(r.Context(), parsed.Article, withdraw, pre...)
+	prefilled()
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	e := newEvent(c)
-	s.publish(e)
+	ahead := s.publish(e)
 	code := http.StatusOK
 	if c.Outcome == feed.Created {
 		code = http.StatusCreated
@@ -169,7 +171,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("article created", "id", c.Article.ID, "token", who.name)
 	}
 	writeJSON(w, code, postJSON{articleJSON: s.articleJSON(c.Article, false), Outcome: c.Outcome.String(), Warnings: parsed.Warnings})
-	s.announce(w, e)
+	s.announce(w, e, ahead)
 }
 
 // readBody reads a request body, into a buffer of the announced length
@@ -213,8 +215,8 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := newEvent(c)
-	s.publish(e)
+	ahead := s.publish(e)
 	s.log.Info("article deleted", "id", id, "token", who.name)
 	w.WriteHeader(http.StatusNoContent)
-	s.announce(w, e)
+	s.announce(w, e, ahead)
 }

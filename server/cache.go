@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"sokbo/feed"
 )
 
 // cache keeps rendered responses by key. Each key belongs to a scope (the
@@ -58,10 +60,19 @@ type entry struct {
 	hot  bool
 	// compressed tells, per coding, whether precompress has run.
 	gzip, br atomic.Bool
-	// warm renders the entry again after a write, for an entry a client
-	// asked for (requested) since it was made (cachewarm.go).
-	warm      renderFunc
+	// warm makes the entry again ahead of its clients around a write, for
+	// an entry a client asked for (requested) since it was made.
+	warm      *ahead
 	requested bool
+}
+
+// ahead is how the cache makes an entry ahead of its clients: render
+// renders it again right after a write (cachewarm.go); prefill, when
+// set, renders before a write commits the parts of it that the write's
+// article will change (prefill.go).
+type ahead struct {
+	render  renderFunc
+	prefill func(a *feed.Article)
 }
 
 // renderFunc renders an entry; it receives the time the scope last
@@ -98,10 +109,10 @@ func (c *cache) fetch(ctx context.Context, k cacheKey, coding string, render ren
 	return c.fetchFor(ctx, k, coding, render, nil, true)
 }
 
-// fetchFor is fetch with, for an entry it makes, warm: how to render it
-// again in the background after a write (cachewarm.go), nil for none;
-// requested tells whether a client asked for k (the warmer does not).
-func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render, warm renderFunc, requested bool) (*rendered, error) {
+// fetchFor is fetch with, for an entry it makes, warm: how to make it
+// again ahead of its clients around a write, nil for none; requested
+// tells whether a client asked for k (the warmer does not).
+func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render renderFunc, warm *ahead, requested bool) (*rendered, error) {
 	held := false // a slot of slots
 	slots := c.limit
 	if !requested {
@@ -141,10 +152,12 @@ func (c *cache) fetchFor(ctx context.Context, k cacheKey, coding string, render,
 		changed = c.started
 	}
 	e := &entry{key: k, gen: g, done: make(chan struct{}), warm: warm, requested: requested}
-	// A stale entry's key was in demand: its successor starts hot.
-	old, wasHot := c.entries[k]
+	// A stale entry's key was in demand — asked for again, or asked for
+	// by a client before a write and again after it, as a reader polling
+	// once per change does: its successor starts hot.
+	old, stale := c.entries[k]
 	c.remove(k)
-	c.insert(e, wasHot && old.hot)
+	c.insert(e, stale && (old.hot || old.requested && requested))
 	c.shrink(k)
 	c.mu.Unlock()
 
@@ -248,10 +261,10 @@ func (c *cache) len() int {
 	return len(c.entries)
 }
 
-// invalidate marks every entry of the scopes stale, and starts rendering
-// again in the background the feeds among them that clients read
-// (cachewarm.go).
-func (c *cache) invalidate(scopes ...string) {
+// invalidate marks every entry of the scopes stale and returns the jobs
+// that render again the feeds among them that clients read, for
+// startWarm (cachewarm.go).
+func (c *cache) invalidate(scopes ...string) []warmJob {
 	now := c.now()
 	c.mu.Lock()
 	jobs := c.warmJobs(scopes)
@@ -260,5 +273,5 @@ func (c *cache) invalidate(scopes ...string) {
 		c.changed[s] = now
 	}
 	c.mu.Unlock()
-	c.startWarm(jobs)
+	return jobs
 }

@@ -28,8 +28,8 @@ const maxWarm = 8
 
 // warmJob renders one entry ahead.
 type warmJob struct {
-	key    cacheKey
-	render renderFunc
+	key cacheKey
+	*ahead
 }
 
 // warmer runs the jobs in up to warmWorkers goroutines while there are
@@ -110,6 +110,6 @@ func (c *cache) runWarm() {
 		w.mu.Unlock()
 		// Rendered as a request would (an error is left for the next
 		// request to meet); already current, it costs nothing.
-		_, _ = c.fetchFor(context.Background(), j.key, codingGzip, j.render, j.render, false)
+		_, _ = c.fetchFor(context.Background(), j.key, codingGzip, j.render, j.ahead, false)
 	}
 }

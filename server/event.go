@@ -34,22 +34,26 @@ func newEvent(c feed.Change) Event {
 }
 
 // publish acts on e before the write's response: it invalidates the
-// cached responses it makes stale.
-func (s *Server) publish(e Event) {
-	if len(e.Scopes) > 0 {
-		s.cache.invalidate(e.Scopes...)
+// cached responses it makes stale. It returns the renders ahead of the
+// feeds among them that clients read, for announce to start.
+func (s *Server) publish(e Event) (ahead []warmJob) {
+	if len(e.Scopes) == 0 {
+		return nil
 	}
+	return s.cache.invalidate(e.Scopes...)
 }
 
-// announce hands e's change to the live streams and the hub (OnChange)
-// once the write's response, written to w, is sent: handing one change to
-// thousands of subscribers, and waking their goroutines, must not delay
-// the poster's answer.
-func (s *Server) announce(w http.ResponseWriter, e Event) {
-	if len(s.onChange) == 0 || len(e.Scopes) == 0 {
+// announce starts the renders ahead and hands e's change to the live
+// streams and the hub (OnChange) once the write's response, written to w,
+// is sent: rendering feeds on every core, and handing one change to
+// thousands of subscribers, must not delay the poster's answer. A GET
+// that comes before a render ahead renders the feed itself.
+func (s *Server) announce(w http.ResponseWriter, e Event, ahead []warmJob) {
+	if len(e.Scopes) == 0 {
 		return
 	}
 	_ = http.NewResponseController(w).Flush()
+	s.cache.startWarm(ahead)
 	for _, f := range s.onChange {
 		f(e.Change)
 	}

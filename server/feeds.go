@@ -102,6 +102,7 @@ func (s *Server) serveFacetFeed(w http.ResponseWriter, r *http.Request, f feed.F
 			return rd, err
 		}
 		key := feedKey(p)
+		prefill := func(a *feed.Article) { s.prefillFeedPage(p, a) }
 		if prefersHTML(r.Header.Get("Accept"), f) {
 			// A browser: the feed's readable view (feedview.go).
 			key = viewKey(p)
@@ -112,8 +113,9 @@ func (s *Server) serveFacetFeed(w http.ResponseWriter, r *http.Request, f feed.F
 				}
 				return rd, err
 			}
+			prefill = nil
 		}
-		rd, err = s.cache.fetchFor(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), render, render, true)
+		rd, err = s.cache.fetchFor(r.Context(), key, negotiate(r.Header.Get("Accept-Encoding")), render, &ahead{render: render, prefill: prefill}, true)
 		if err == nil {
 			rd.serve(w, r)
 			return
@@ -262,24 +264,35 @@ func (s *Server) pageChannel(ctx context.Context, p feedPage, shown feed.Facet) 
 // rendering only those not kept (a changed article's), and its gzip
 // variant from kept compressed parts (gzipparts.go).
 func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Article, cacheControl string, changed time.Time) (*rendered, error) {
+	a, sums, gz, err := s.assembleFeed(f, c, items)
+	if err != nil {
+		return nil, err
+	}
+	rd := newFeedResponse(a, sums, gz, f.ContentType(), cacheControl, changed)
+	rd.links = discoveryLinks(c)
+	return rd, nil
+}
+
+// assembleFeed assembles the feed of items with its gzip variant, keeping
+// the items' fragments and compressed parts it makes; sums are the
+// digests of the items' fragments.
+func (s *Server) assembleFeed(f feed.Format, c *feed.Channel, items []*feed.Article) (a *feed.Assembled, sums []*[sha256.Size]byte, gz []byte, err error) {
 	fs := s.cache.fragments(s.cfg.ItemCacheBytes)
 	context := c.ItemContext()
-	sums := make([]*[sha256.Size]byte, len(items))
-	a, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
+	sums = make([]*[sha256.Size]byte, len(items))
+	a, err = feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
 		b, sum, err := fs.item(f, c, context, items[i], full)
 		sums[i] = sum
 		return b, err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	idents := make([]uint64, len(sums))
 	for i, sum := range sums {
 		idents[i] = binary.LittleEndian.Uint64(sum[:8])
 	}
-	rd := newFeedResponse(a, sums, fs.gzipAssembled(a, idents), f.ContentType(), cacheControl, changed)
-	rd.links = discoveryLinks(c)
-	return rd, nil
+	return a, sums, fs.gzipAssembled(a, idents), nil
 }
 
 // discoveryLinks are the Link header values of a feed with a hub, none

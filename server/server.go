@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sokbo/feed"
@@ -39,6 +40,8 @@ type Server struct {
 	categoryFiles map[string]http.Handler
 	// embedJS is the widget's script (embed.go).
 	embedJS *rendered
+	// prefilling is set while a write's prefills may start (prefill.go).
+	prefilling atomic.Bool
 }
 
 // New returns a server over st. Zero settings in cfg get their defaults

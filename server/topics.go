@@ -160,7 +160,7 @@ func (s *Server) Document(ctx context.Context, topic string) (body []byte, conte
 	render := func(changed time.Time) (*rendered, error) {
 		return s.renderFeedPage(context.Background(), p, changed)
 	}
-	rd, err := s.cache.fetchFor(ctx, feedKey(p), "", render, render, true)
+	rd, err := s.cache.fetchFor(ctx, feedKey(p), "", render, &ahead{render: render, prefill: func(a *feed.Article) { s.prefillFeedPage(p, a) }}, true)
 	if err != nil {
 		return nil, "", fmt.Errorf("document of %s: %w", topic, err)
 	}

@@ -234,22 +234,11 @@ func (db *DB) applyDelete(tx *bolt.Tx, id string) (feed.Change, error) {
 	return c, db.logChange(tx, &c)
 }
 
-// created returns a as it is stored when it is new: dated by the clock
-// when it has no date (to the nanosecond, so that undated posts of the
-// same second list in the order they arrived), updated when published
-// unless it says otherwise.
-// A shallow copy is enough: only the dates change, and slices are never
-// written.
+// created returns a as it is stored when it is new (feed.Article.AsCreated),
+// dated by the clock when it has no date (to the nanosecond, so that
+// undated posts of the same second list in the order they arrived).
 func (db *DB) created(a *feed.Article) feed.Article {
-	n := *a
-	if n.Published.IsZero() {
-		n.Published = db.now()
-	}
-	if n.Updated.IsZero() {
-		n.Updated = n.Published
-	}
-	settle(&n)
-	return n
+	return a.AsCreated(db.now())
 }
 
 // updated returns a as it is stored when it replaces old: with old's GUID,
@@ -263,15 +252,6 @@ func (db *DB) updated(a, old *feed.Article) feed.Article {
 	if n.Updated.IsZero() {
 		n.Updated = db.now()
 	}
-	settle(&n)
+	n.SettleDates()
 	return n
-}
-
-// settle puts the dates of n in their stored form: never updated before
-// published, and what JSON gives back (UTC, no monotonic clock reading).
-func settle(n *feed.Article) {
-	if n.Updated.Before(n.Published) {
-		n.Updated = n.Published
-	}
-	n.Published, n.Updated = n.Published.UTC().Round(0), n.Updated.UTC().Round(0)
 }
