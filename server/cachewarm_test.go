@@ -11,6 +11,21 @@ import (
 	"sokbo/server"
 )
 
+// settled waits until the store's reads stop moving (the renders ahead,
+// if any, are done), and returns their count.
+func (c *countingStore) settled() int64 {
+	n := c.latest.Load()
+	for range 100 {
+		time.Sleep(20 * time.Millisecond)
+		if m := c.latest.Load(); m == n {
+			return m
+		} else {
+			n = m
+		}
+	}
+	return n
+}
+
 // TestRenderedAhead: after a write, the feeds of the touched scopes that
 // clients read are rendered again without a request, so the GET that
 // follows reads the store no more; a feed nobody read since is not, nor a
@@ -35,19 +50,7 @@ func TestRenderedAhead(t *testing.T) {
 			}
 		}
 	}
-	// settled waits until the store's reads stop moving, and returns them.
-	settled := func() int64 {
-		n := cs.latest.Load()
-		for range 100 {
-			time.Sleep(20 * time.Millisecond)
-			if m := cs.latest.Load(); m == n {
-				return m
-			} else {
-				n = m
-			}
-		}
-		return n
-	}
+	settled := cs.settled
 	get := func(paths ...string) {
 		for _, p := range paths {
 			if r := e.do("GET", p, nil); r.Code != 200 {
@@ -95,20 +98,7 @@ func TestRenderedAheadPolledOncePerChange(t *testing.T) {
 	t.Parallel()
 	cs := &countingStore{}
 	e := startWith(t, nil, func(st server.Store) server.Store { cs.Store = st; return cs })
-	// settled waits until the store's reads stop moving (the renders
-	// ahead, if any, are done), and returns them.
-	settled := func() int64 {
-		n := cs.latest.Load()
-		for range 100 {
-			time.Sleep(20 * time.Millisecond)
-			if m := cs.latest.Load(); m == n {
-				return m
-			} else {
-				n = m
-			}
-		}
-		return n
-	}
+	settled := cs.settled
 	var ahead []int64
 	for i := range 3 {
 		if r := e.post(doc(fmt.Sprintf("기사 %d", i), fmt.Sprintf("2026-11-%02d", i+1), "Sports")); r.Code != 201 {
