@@ -74,11 +74,14 @@ for N in $SIZES; do
 		sleep 2 # let the import's last commits and collections pass
 		say "   fresh: $ROUNDS rounds, $R readers…"
 		OUT="$TMP/fresh-$N-$R.txt"
+		T0=$(cpu_ticks "$SOKBO_PID")
 		SOKBO_TOKEN=$TOKEN fgwait "$TMP/fresh" -url "$BASE" -rounds "$ROUNDS" -warmup "$WARMUP" \
 			-gap "$GAP" -category "$CATEGORY" -readers "$R" -prefill "$N" >"$OUT" 2>&1
 		[ "$FG_RC" = 0 ] || die "fresh failed (N=$N, readers $R): $(tail -3 "$OUT")"
 		sed 's/^/      /' "$OUT" | grep -v FRESHRESULT >&2
-		echo "$N $R $(sed -n 's/^FRESHRESULT //p' "$OUT")" >>"$RESULTS"
+		CPU=$(awk -v t="$(($(cpu_ticks "$SOKBO_PID") - T0))" -v hz="$(getconf CLK_TCK)" -v n="$((ROUNDS + WARMUP))" \
+			'BEGIN {printf "%.0f", t / hz * 1e6 / n}')
+		echo "$N $R $(sed -n 's/^FRESHRESULT //p' "$OUT") $CPU" >>"$RESULTS"
 	done
 	stop_forget "$SOKBO_PID"
 	rm -rf "$DBDIR"
@@ -92,20 +95,21 @@ ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us / 1000}'; }
 	echo "$ROUNDS rounds (+$WARMUP warm-up) per row, $GAP apart: POST one article (category $CATEGORY), then GET"
 	echo "the site's and the category's feeds, rss/atom/json, gzip, one keep-alive connection, until each has it on top"
 	echo
-	printf '%-8s %7s | %-29s | %-15s | %-15s | %6s | %8s %6s\n' "" "" "freshness (ms)" "first gzip GET" "POST (ms)" "client" "readers'" "extra"
-	printf '%-8s %7s | %6s %6s %6s %8s | %7s %7s | %7s %7s | %6s | %8s %6s\n' N readers p50 p90 p99 max p50 p99 p50 p99 "chk" "req/s" GETs
-	echo "------------------------------------------------------------------------------------------------------------"
-	while read -r n r _ f50 f90 f99 fmax p50 _ p99 _ g50 _ g99 _ _ rps extra chk; do
+	printf '%-8s %7s | %-29s | %-15s | %-15s | %6s | %8s %6s | %6s\n' "" "" "freshness (ms)" "first gzip GET" "POST (ms)" "client" "readers'" "extra" "sokbo"
+	printf '%-8s %7s | %6s %6s %6s %8s | %7s %7s | %7s %7s | %6s | %8s %6s | %6s\n' N readers p50 p90 p99 max p50 p99 p50 p99 "chk" "req/s" GETs "CPU"
+	echo "---------------------------------------------------------------------------------------------------------------------"
+	while read -r n r _ f50 f90 f99 fmax p50 _ p99 _ g50 _ g99 _ _ rps extra chk cpu; do
 		rr=$rps
 		[ "$r" != 0 ] || rr=-
-		printf '%-8s %7s | %6s %6s %6s %8s | %7s %7s | %7s %7s | %6s | %8s %6s\n' "$n" "$r" \
+		printf '%-8s %7s | %6s %6s %6s %8s | %7s %7s | %7s %7s | %6s | %8s %6s | %6s\n' "$n" "$r" \
 			"$(ms "$f50")" "$(ms "$f90")" "$(ms "$f99")" "$(ms "$fmax")" "$(ms "$g50")" "$(ms "$g99")" \
-			"$(ms "$p50")" "$(ms "$p99")" "$(ms "$chk")" "$rr" "$extra"
+			"$(ms "$p50")" "$(ms "$p99")" "$(ms "$chk")" "$rr" "$extra" "$(ms "$cpu")"
 	done <"$RESULTS"
 	echo
 	echo "freshness: from the POST's start until the last of the six feeds showed the article first."
 	echo "first gzip GET: the site's RSS feed, the first request after the POST's answer."
 	echo "client chk: p50 of the time the client spent decompressing and checking a round's bodies (all but the last inside the freshness)."
 	echo "extra GETs: re-fetches because a feed did not have the article on top yet (0: every GET after the POST had it)."
+	echo "sokbo CPU: the server's user+system CPU over the row's rounds (warm-up included; with readers, theirs too), in ms a round."
 }
 }

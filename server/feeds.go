@@ -277,6 +277,17 @@ func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Articl
 // the items' fragments and compressed parts it makes; sums are the
 // digests of the items' fragments.
 func (s *Server) assembleFeed(f feed.Format, c *feed.Channel, items []*feed.Article) (a *feed.Assembled, sums []*[sha256.Size]byte, gz []byte, err error) {
+	a, sums, idents, err := s.assembleItems(f, c, items)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return a, sums, s.cache.fragments(s.cfg.ItemCacheBytes).gzipAssembled(a, idents), nil
+}
+
+// assembleItems assembles the feed of items, keeping the items' fragments
+// it makes; sums are their digests and idents their idents
+// (gzipAssembled's).
+func (s *Server) assembleItems(f feed.Format, c *feed.Channel, items []*feed.Article) (a *feed.Assembled, sums []*[sha256.Size]byte, idents []uint64, err error) {
 	fs := s.cache.fragments(s.cfg.ItemCacheBytes)
 	context := c.ItemContext()
 	sums = make([]*[sha256.Size]byte, len(items))
@@ -288,11 +299,11 @@ func (s *Server) assembleFeed(f feed.Format, c *feed.Channel, items []*feed.Arti
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	idents := make([]uint64, len(sums))
+	idents = make([]uint64, len(sums))
 	for i, sum := range sums {
 		idents[i] = binary.LittleEndian.Uint64(sum[:8])
 	}
-	return a, sums, fs.gzipAssembled(a, idents), nil
+	return a, sums, idents, nil
 }
 
 // discoveryLinks are the Link header values of a feed with a hub, none

@@ -94,6 +94,14 @@ func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
 	}
 	parts := make([][]byte, 0, n+2)
 	parts = append(parts, deflateAlone(a.Head, fs.level))
+	parts = fs.appendParts(parts, a, idents)
+	parts = append(parts, deflateAlone(a.Tail, fs.level))
+	return gzipMember(a, parts...)
+}
+
+// appendParts appends to parts the compressed parts of a's items, whose
+// fragments have the idents given, compressing and keeping those not kept.
+func (fs *fragments) appendParts(parts [][]byte, a *feed.Assembled, idents []uint64) [][]byte {
 	var w *flate.Writer  // compresses the parts not kept
 	var buf bytes.Buffer // its output
 	var window []byte    // the dictionary of a run
@@ -136,8 +144,7 @@ func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
 		fs.put(keptKey{part: k}, p)
 		parts = append(parts, p)
 	}
-	parts = append(parts, deflateAlone(a.Tail, fs.level))
-	return gzipMember(a, parts...)
+	return parts
 }
 
 // windowIdent identifies the window of item i's part, body[from:start of

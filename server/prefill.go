@@ -98,7 +98,13 @@ func (s *Server) prefillFeedPage(p feedPage, a *feed.Article) {
 	if err != nil {
 		return
 	}
-	_, _, _, _ = s.assembleFeed(p.format, c, items)
+	// Only what is keyed by content is kept: the items and their parts,
+	// not the frame, the member or its checksum (the head is not known).
+	asm, _, idents, err := s.assembleItems(p.format, c, items)
+	if err != nil {
+		return
+	}
+	s.cache.fragments(s.cfg.ItemCacheBytes).appendParts(nil, asm, idents)
 }
 
 // withArticle is items, newest first as the store lists them (by

@@ -68,7 +68,18 @@ func (db *DB) LatestIn(ctx context.Context, f feed.Facet, offset, limit int) ([]
 	}
 	var read int
 	defer func() { db.mapped(int64(read)) }()
+	lk := listKey{offset: offset, limit: limit}
+	if !f.Site() {
+		lk.kind, lk.key = f.Kind, f.Key()
+	}
+	var txid int
+	remembered := false
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		txid = tx.ID()
+		if l, ok := db.lists.get(txid, lk); ok {
+			out, remembered = l, true
+			return nil
+		}
 		index := facetIndex(tx, f)
 		if index == nil {
 			return nil
@@ -99,6 +110,9 @@ func (db *DB) LatestIn(ctx context.Context, f feed.Facet, offset, limit int) ([]
 	})
 	if err != nil {
 		return nil, fmt.Errorf("latest %s: %w", f, err)
+	}
+	if !remembered {
+		db.lists.put(txid, lk, out)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -262,5 +263,45 @@ func BenchmarkLatest(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestLatestRemembered: a list read again in the same state of the store
+// is the same list, whatever a caller did to the copy it got; any write,
+// an edit of an article in the list too, is seen by the next read; a
+// facet's list is not another facet's.
+func TestLatestRemembered(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := openTemp(t, nil)
+	put(t, db, article("a", t0, "News"))
+	put(t, db, article("b", t0.Add(time.Minute), "Sports"))
+	first, err := db.Latest(ctx, "", 0, 10)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("Latest: %d articles, %v", len(first), err)
+	}
+	first[0] = nil // a caller's copy
+	if got := latestIDs(t, db, "", 0, 10); !slices.Equal(got, []string{"b", "a"}) {
+		t.Errorf("site read again: %v, want [b a]", got)
+	}
+	if got := latestIDs(t, db, "News", 0, 10); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("News: %v, want [a]", got)
+	}
+	if got := latestIDs(t, db, "Sports", 0, 10); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("Sports: %v, want [b]", got)
+	}
+	put(t, db, article("c", t0.Add(2*time.Minute), "News"))
+	if got := latestIDs(t, db, "News", 0, 10); !slices.Equal(got, []string{"c", "a"}) {
+		t.Errorf("News after a post: %v, want [c a]", got)
+	}
+	edited := article("a", t0, "News")
+	edited.Title = "Edited"
+	put(t, db, edited)
+	as, err := db.Latest(ctx, "News", 0, 10)
+	if err != nil || len(as) != 2 || as[1].Title != "Edited" {
+		t.Fatalf("News after an edit: %v, %v", as, err)
+	}
+	if got := latestIDs(t, db, "", 1, 1); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("site, offset 1 limit 1: %v, want [b]", got)
 	}
 }

@@ -97,6 +97,9 @@ type DB struct {
 	keepDeleted time.Duration
 	// decoded keeps the articles feeds read most, decoded (decode.go).
 	decoded *decodeCache
+	// lists remembers the lists LatestIn read in the current state
+	// (listmemo.go).
+	lists listMemo
 	// group is the writer goroutine's state (commit.go).
 	group group
 	// mu guards closed against sends on group.ops.
