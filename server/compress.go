@@ -2,12 +2,8 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"io"
 	"strconv"
-
-	"github.com/andybalholm/brotli"
 )
 
 // Compression levels by body size, from BenchmarkCompress (its table is
@@ -53,16 +49,11 @@ func compressionLevel(coding string, n int) int {
 func compressAt(body []byte, coding string, level int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(body) / 4)
-	var zw io.WriteCloser
-	if coding == codingGzip {
-		gw, err := gzip.NewWriterLevel(&buf, level)
-		if err != nil {
-			return nil, err
-		}
-		zw = gw
-	} else {
-		zw = brotli.NewWriterLevel(&buf, level)
+	zw, err := getCompressor(coding, level, &buf)
+	if err != nil {
+		return nil, err
 	}
+	defer putCompressor(coding, level, zw)
 	if _, err := zw.Write(body); err != nil {
 		return nil, err
 	}

@@ -74,3 +74,44 @@ func TestPrecompress(t *testing.T) {
 		}
 	}
 }
+
+// TestCompressReused: compressors are reused (compresspool.go); each
+// output, however many bodies the compressor made before it and in
+// whatever order, decompresses to its own body alone.
+func TestCompressReused(t *testing.T) {
+	bodies := [][]byte{
+		bytes.Repeat([]byte("<item><title>속보: 첫째</title></item>\n"), 2000),
+		[]byte("short"),
+		{},
+		bytes.Repeat([]byte("{\"id\":\"둘째\",\"title\":\"another body\"},"), 700),
+	}
+	for _, coding := range []string{codingGzip, codingBrotli} {
+		for _, level := range []int{0, 1, 5, 6} {
+			if coding == codingGzip && level == 0 {
+				continue
+			}
+			for round := range 3 {
+				for i, body := range bodies {
+					out, err := compressAt(body, coding, level)
+					if err != nil {
+						t.Fatalf("%s %d, body %d: %v", coding, level, i, err)
+					}
+					var r io.Reader
+					if coding == codingGzip {
+						zr, err := gzip.NewReader(bytes.NewReader(out))
+						if err != nil {
+							t.Fatalf("%s %d round %d body %d: %v", coding, level, round, i, err)
+						}
+						r = zr
+					} else {
+						r = brotli.NewReader(bytes.NewReader(out))
+					}
+					got, err := io.ReadAll(r)
+					if err != nil || !bytes.Equal(got, body) {
+						t.Fatalf("%s %d round %d body %d: %d bytes back (want %d), %v", coding, level, round, i, len(got), len(body), err)
+					}
+				}
+			}
+		}
+	}
+}
