@@ -156,9 +156,18 @@ func TestPrefilledWhileCommitting(t *testing.T) {
 	before := itemStats(t, e)
 	var during map[string]float64
 	sc.during = func() {
-		// The commit waits until both feeds' new items are made, or 10 s.
+		// The commit waits until both feeds' new items are made and no
+		// part has been compressed for three looks in a row (the parts
+		// come after the items), or 10 s.
+		steady := 0
 		for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(5 * time.Millisecond) {
-			if during = itemStats(t, e); during["item_misses"]-before["item_misses"] >= 2 {
+			last := during
+			during = itemStats(t, e)
+			if during["item_misses"]-before["item_misses"] < 2 || last == nil || during["gzip_part_misses"] != last["gzip_part_misses"] {
+				steady = 0
+				continue
+			}
+			if steady++; steady == 3 {
 				return
 			}
 		}
