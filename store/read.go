@@ -62,10 +62,10 @@ func (db *DB) LatestIn(ctx context.Context, f feed.Facet, offset, limit int) ([]
 	if offset < 0 || limit < 0 {
 		return nil, fmt.Errorf("latest %s: negative offset %d or limit %d", f, offset, limit)
 	}
-	out := make([]*feed.Article, 0, min(limit, 1000))
 	if limit == 0 {
-		return out, nil
+		return []*feed.Article{}, nil
 	}
+	var out []*feed.Article
 	var read int
 	defer func() { db.mapped(int64(read)) }()
 	lk := listKey{offset: offset, limit: limit}
@@ -80,6 +80,7 @@ func (db *DB) LatestIn(ctx context.Context, f feed.Facet, offset, limit int) ([]
 			out, remembered = l, true
 			return nil
 		}
+		out = make([]*feed.Article, 0, min(limit, 1000))
 		index := facetIndex(tx, f)
 		if index == nil {
 			return nil
