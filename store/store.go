@@ -107,13 +107,10 @@ type DB struct {
 	closed bool
 	// Releasing the mapping (release.go): the growth of resident
 	// file-backed memory that calls for a release, that memory just after
-	// the last release and when it was made (db.sinceOpen, from opened),
-	// the bytes read since the last look, and the lock that keeps to one
-	// release at a time.
+	// the last release, the bytes read since the last look, and the lock
+	// that keeps to one release at a time.
 	releaseAbove atomic.Int64
 	residentBase atomic.Int64
-	releasedAt   atomic.Int64
-	opened       time.Time
 	mappedBytes  atomic.Int64
 	releasing    sync.Mutex
 }
@@ -158,7 +155,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if keep <= 0 {
 		keep = DefaultKeepDeleted
 	}
-	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512, 16<<20), opened: time.Now()}
+	db := &DB{bolt: bdb, now: now, keepDeleted: keep, decoded: newDecodeCache(512, 16<<20)}
 	db.releaseAbove.Store(releaseAbove)
 	db.residentBase.Store(residentFile())
 	db.group.start(opt.Linger)
