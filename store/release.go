@@ -11,8 +11,13 @@ package store
 // page on its way down each index, many times the bytes of the record.
 
 // releaseAbove is the default of DB.releaseAbove: how much the process's
-// resident file-backed memory may grow between two releases.
-const releaseAbove = 32 << 20
+// resident file-backed memory may grow between two releases. It is above
+// the writer's working set at 100,000 stored (each commit's pages lie
+// scattered over the file, and the kernel maps 64 KB around each page a
+// fault touches: 35-45 MB), which at 32 MB the writer released every dozen
+// posts and faulted back in, 1.5-2 ms a post; a 100,000-article import
+// peaks at 125 MB (bench/README.md, "At 100,000 stored, 2026-12-06").
+const releaseAbove = 48 << 20
 
 // lookEvery is how many bytes reads go through between two looks at the
 // resident size; the writer looks after every commit.
