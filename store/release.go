@@ -15,7 +15,7 @@ package store
 // the writer's working set at 100,000 stored (each commit's pages lie
 // scattered over the file, and the kernel maps 64 KB around each page a
 // fault touches: 35-45 MB), which at 32 MB the writer released every dozen
-// posts and faulted back in, 1.5-2 ms a post; a 100,000-article import
+// posts and faulted back in, 1.3-1.7 ms a post; a 100,000-article import
 // peaks at 125 MB (bench/README.md, "At 100,000 stored, 2026-12-06").
 const releaseAbove = 48 << 20
 
