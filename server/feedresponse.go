@@ -19,7 +19,7 @@ import (
 // of a feed's assembly. The digests fix the bytes, so the ETag is as
 // strong a validator as a hash of the body, and the same feed has the
 // same one in any process.
-func newFeedResponse(a *feed.Assembled, sums []*[sha256.Size]byte, gz []byte, ctype, cacheControl string, modTime time.Time) *rendered {
+func newFeedResponse(a *feed.Assembled, digests []*itemDigest, gz []byte, ctype, cacheControl string, modTime time.Time) *rendered {
 	rd := newRendered(nil, ctype, cacheControl, modTime, nil)
 	h := sha256.New()
 	part := func(b []byte) {
@@ -27,13 +27,13 @@ func newFeedResponse(a *feed.Assembled, sums []*[sha256.Size]byte, gz []byte, ct
 		h.Write(b)
 	}
 	part(a.Head)
-	for i, sum := range sums {
+	for i, d := range digests {
 		if i > 0 {
 			part(a.Sep)
 		}
-		part(sum[:])
+		part(d.sum[:])
 	}
-	if len(sums) > 0 {
+	if len(digests) > 0 {
 		part(a.Tail)
 	}
 	tag := base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:15])

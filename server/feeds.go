@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
@@ -264,46 +262,41 @@ func (s *Server) pageChannel(ctx context.Context, p feedPage, shown feed.Facet) 
 // rendering only those not kept (a changed article's), and its gzip
 // variant from kept compressed parts (gzipparts.go).
 func (s *Server) renderFeed(f feed.Format, c *feed.Channel, items []*feed.Article, cacheControl string, changed time.Time) (*rendered, error) {
-	a, sums, gz, err := s.assembleFeed(f, c, items)
+	a, digests, gz, err := s.assembleFeed(f, c, items)
 	if err != nil {
 		return nil, err
 	}
-	rd := newFeedResponse(a, sums, gz, f.ContentType(), cacheControl, changed)
+	rd := newFeedResponse(a, digests, gz, f.ContentType(), cacheControl, changed)
 	rd.links = discoveryLinks(c)
 	return rd, nil
 }
 
 // assembleFeed assembles the feed of items with its gzip variant, keeping
-// the items' fragments and compressed parts it makes; sums are the
-// digests of the items' fragments.
-func (s *Server) assembleFeed(f feed.Format, c *feed.Channel, items []*feed.Article) (a *feed.Assembled, sums []*[sha256.Size]byte, gz []byte, err error) {
-	a, sums, idents, err := s.assembleItems(f, c, items)
+// the items' fragments and compressed parts it makes; digests are those
+// of the items' fragments.
+func (s *Server) assembleFeed(f feed.Format, c *feed.Channel, items []*feed.Article) (a *feed.Assembled, digests []*itemDigest, gz []byte, err error) {
+	a, digests, err = s.assembleItems(f, c, items)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return a, sums, s.cache.fragments(s.cfg.ItemCacheBytes).gzipAssembled(a, idents), nil
+	return a, digests, s.cache.fragments(s.cfg.ItemCacheBytes).gzipAssembled(a, digests), nil
 }
 
 // assembleItems assembles the feed of items, keeping the items' fragments
-// it makes; sums are their digests and idents their idents
-// (gzipAssembled's).
-func (s *Server) assembleItems(f feed.Format, c *feed.Channel, items []*feed.Article) (a *feed.Assembled, sums []*[sha256.Size]byte, idents []uint64, err error) {
+// it makes; digests are theirs.
+func (s *Server) assembleItems(f feed.Format, c *feed.Channel, items []*feed.Article) (a *feed.Assembled, digests []*itemDigest, err error) {
 	fs := s.cache.fragments(s.cfg.ItemCacheBytes)
 	context := c.ItemContext()
-	sums = make([]*[sha256.Size]byte, len(items))
+	digests = make([]*itemDigest, len(items))
 	a, err = feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
-		b, sum, err := fs.item(f, c, context, items[i], full)
-		sums[i] = sum
+		b, d, err := fs.item(f, c, context, items[i], full)
+		digests[i] = d
 		return b, err
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	idents = make([]uint64, len(sums))
-	for i, sum := range sums {
-		idents[i] = binary.LittleEndian.Uint64(sum[:8])
-	}
-	return a, sums, idents, nil
+	return a, digests, nil
 }
 
 // discoveryLinks are the Link header values of a feed with a hub, none

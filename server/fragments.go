@@ -56,9 +56,27 @@ type keptKey struct {
 }
 
 type fragment struct {
-	key  keptKey
-	body []byte
-	sum  *[sha256.Size]byte // of body, for items
+	key    keptKey
+	body   []byte
+	digest *itemDigest // of body, for items
+}
+
+// itemDigest is what a feed keeps of an item's fragment besides its bytes:
+// their SHA-256, which the feed's ETag and the keys of its compressed
+// parts are made of, and their CRC-32, which its gzip trailer is joined
+// from (crcjoin.go).
+type itemDigest struct {
+	sum [sha256.Size]byte
+	crc crcPiece
+}
+
+func digestOf(b []byte) *itemDigest {
+	return &itemDigest{sum: sha256.Sum256(b), crc: crcOf(b)}
+}
+
+// ident is the fragment's ident: the first 8 bytes of its SHA-256.
+func (d *itemDigest) ident() uint64 {
+	return binary.LittleEndian.Uint64(d.sum[:8])
 }
 
 // fragmentOverhead is what a kept fragment costs besides its bytes (the
@@ -72,20 +90,19 @@ func newFragments(budget int64) *fragments {
 
 // item returns a's fragment in format f for channel c (whose ItemContext
 // is context), rendering and keeping it unless it is kept already, and
-// the SHA-256 of its bytes, which an assembled feed's ETag and the keys
-// of its compressed parts are made of.
-func (fs *fragments) item(f feed.Format, c *feed.Channel, context string, a *feed.Article, full bool) ([]byte, *[sha256.Size]byte, error) {
+// the digest of its bytes.
+func (fs *fragments) item(f feed.Format, c *feed.Channel, context string, a *feed.Article, full bool) ([]byte, *itemDigest, error) {
 	k := keptKey{item: fragmentKey{id: a.ID, version: fs.version(a), format: f, full: full, context: context}}
 	if fr, ok := fs.lookup(k); ok {
-		return fr.body, fr.sum, nil
+		return fr.body, fr.digest, nil
 	}
 	b, err := feed.Item(f, c, a, full)
 	if err != nil {
 		return nil, nil, err
 	}
-	sum := sha256.Sum256(b)
-	fs.keep(&fragment{key: k, body: b, sum: &sum})
-	return b, &sum, nil
+	d := digestOf(b)
+	fs.keep(&fragment{key: k, body: b, digest: d})
+	return b, d, nil
 }
 
 // get returns the bytes kept under k.

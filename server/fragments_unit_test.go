@@ -174,9 +174,9 @@ func TestGzipStitched(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := doc(tc.sizes)
-			idents := make([]uint64, len(tc.sizes))
-			for i := range idents {
-				idents[i] = rng.Uint64()
+			digests := make([]*itemDigest, len(tc.sizes))
+			for i := range digests {
+				digests[i] = digestOf(a.Items[i])
 			}
 			fs := newFragments(64 << 20)
 			for round, keep := range []func(i int) bool{
@@ -192,7 +192,7 @@ func TestGzipStitched(t *testing.T) {
 					}
 				}
 				fs.mu.Unlock()
-				gz := fs.gzipAssembled(a, idents)
+				gz := fs.gzipAssembled(a, digests)
 				zr, err := gzip.NewReader(bytes.NewReader(gz))
 				if err != nil {
 					t.Fatalf("round %d: %v", round, err)

@@ -86,22 +86,27 @@ func deflateAlone(b []byte, level int) []byte {
 }
 
 // gzipAssembled returns the gzip member of a whose items' fragments have
-// the idents given (fragmentIdent), with the kept parts.
-func (fs *fragments) gzipAssembled(a *feed.Assembled, idents []uint64) []byte {
+// the digests given, with the kept parts.
+func (fs *fragments) gzipAssembled(a *feed.Assembled, digests []*itemDigest) []byte {
 	n := len(a.Items)
 	if n == 0 {
-		return gzipMember(a, deflateAlone(a.Head, fs.level))
+		return gzipMember(a, nil, deflateAlone(a.Head, fs.level))
 	}
 	parts := make([][]byte, 0, n+2)
 	parts = append(parts, deflateAlone(a.Head, fs.level))
-	parts = fs.appendParts(parts, a, idents)
+	parts = fs.appendParts(parts, a, digests)
 	parts = append(parts, deflateAlone(a.Tail, fs.level))
-	return gzipMember(a, parts...)
+	return gzipMember(a, digests, parts...)
 }
 
 // appendParts appends to parts the compressed parts of a's items, whose
-// fragments have the idents given, compressing and keeping those not kept.
-func (fs *fragments) appendParts(parts [][]byte, a *feed.Assembled, idents []uint64) [][]byte {
+// fragments have the digests given, compressing and keeping those not
+// kept.
+func (fs *fragments) appendParts(parts [][]byte, a *feed.Assembled, digests []*itemDigest) [][]byte {
+	idents := make([]uint64, len(digests))
+	for i, d := range digests {
+		idents[i] = d.ident()
+	}
 	var w *flate.Writer  // compresses the parts not kept
 	var buf bytes.Buffer // its output
 	var window []byte    // the dictionary of a run
@@ -164,8 +169,9 @@ func (fs *fragments) windowIdent(a *feed.Assembled, idents []uint64, i, from int
 }
 
 // gzipMember is the gzip member of a whose deflate parts are parts: the
-// header, the parts, the final block, the CRC-32 and length of a.
-func gzipMember(a *feed.Assembled, parts ...[]byte) []byte {
+// header, the parts, the final block, the CRC-32 and length of a, whose
+// items' fragments have the digests given.
+func gzipMember(a *feed.Assembled, digests []*itemDigest, parts ...[]byte) []byte {
 	size := len(gzipHeader) + len(finalBlock) + 8
 	for _, p := range parts {
 		size += len(p)
@@ -176,9 +182,16 @@ func gzipMember(a *feed.Assembled, parts ...[]byte) []byte {
 		out = append(out, p...)
 	}
 	out = append(out, finalBlock...)
-	crc := uint32(0)
-	for p := range a.Pieces {
-		crc = crc32.Update(crc, crc32.IEEETable, p)
+	crc := crc32.ChecksumIEEE(a.Head)
+	sep := crcOf(a.Sep)
+	for i, d := range digests {
+		if i > 0 {
+			crc = crcAppend(crc, sep)
+		}
+		crc = crcAppend(crc, d.crc)
+	}
+	if len(digests) > 0 {
+		crc = crcAppend(crc, crcOf(a.Tail))
 	}
 	out = binary.LittleEndian.AppendUint32(out, crc)
 	return binary.LittleEndian.AppendUint32(out, uint32(a.Len))

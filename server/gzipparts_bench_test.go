@@ -32,19 +32,17 @@ func BenchmarkGzipAfterWrite(b *testing.B) {
 	}
 	for _, f := range []feed.Format{feed.RSS, feed.JSON} {
 		c := &feed.Channel{Title: "sokbo", BaseURL: base, HomeURL: base.String(), Lang: "ko", Author: "sokbo", Highlights: 5, MaxItemContent: 64 << 10, MaxFeedContent: 2 << 20}
-		assemble := func(fs *fragments, items []*feed.Article) (*feed.Assembled, []uint64) {
-			idents := make([]uint64, len(items))
+		assemble := func(fs *fragments, items []*feed.Article) (*feed.Assembled, []*itemDigest) {
+			digests := make([]*itemDigest, len(items))
 			a, err := feed.Assemble(f, c, items, func(i int, full bool) ([]byte, error) {
-				body, sum, err := fs.item(f, c, c.ItemContext(), items[i], full)
-				if sum != nil {
-					idents[i] = uint64(sum[0]) | uint64(sum[1])<<8 | uint64(sum[2])<<16 | uint64(sum[3])<<24 | uint64(sum[4])<<32
-				}
+				body, d, err := fs.item(f, c, c.ItemContext(), items[i], full)
+				digests[i] = d
 				return body, err
 			})
 			if err != nil {
 				b.Fatal(err)
 			}
-			return a, idents
+			return a, digests
 		}
 		for _, level := range []int{1, 4, 5, 6, 9} {
 			b.Run(fmt.Sprintf("%s/level-%d", f.Ext(), level), func(b *testing.B) {
@@ -54,9 +52,9 @@ func BenchmarkGzipAfterWrite(b *testing.B) {
 					fs := newFragments(64 << 20)
 					fs.level = level
 					fs.gzipAssembled(assemble(fs, arts[1:])) // before the write
-					a, idents := assemble(fs, arts[:50])
+					a, digests := assemble(fs, arts[:50])
 					b.StartTimer()
-					size = len(fs.gzipAssembled(a, idents))
+					size = len(fs.gzipAssembled(a, digests))
 				}
 				b.ReportMetric(float64(size), "gz-bytes")
 			})

@@ -100,11 +100,11 @@ func (s *Server) prefillFeedPage(p feedPage, a *feed.Article) {
 	}
 	// Only what is keyed by content is kept: the items and their parts,
 	// not the frame, the member or its checksum (the head is not known).
-	asm, _, idents, err := s.assembleItems(p.format, c, items)
+	asm, digests, err := s.assembleItems(p.format, c, items)
 	if err != nil {
 		return
 	}
-	s.cache.fragments(s.cfg.ItemCacheBytes).appendParts(nil, asm, idents)
+	s.cache.fragments(s.cfg.ItemCacheBytes).appendParts(nil, asm, digests)
 }
 
 // withArticle is items, newest first as the store lists them (by
